@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Both create .venv and install the pinned packages.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+# The development server runs with debug on (plain HTTP, unhashed static files); production does not.
+RUN_ENV := DJANGO_DEBUG=true
+
+.PHONY: run test typecheck clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Demo logins (password: $${DEMO_PASSWORD:-tumorboard-demo}):"
+	@echo "  demo-coordinator  creates cases, runs meetings"
+	@echo "  demo-member       edits cases, records decisions"
+	@echo "  demo-viewer       reads only"
+	@echo "Open http://$(HOST)/"
+	@echo ""
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
+
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+typecheck: $(VENV)/.dev
+	$(PY) -m mypy --strict cases/clinical
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .hypothesis

@@ -1,0 +1,120 @@
+"""Forms for cases and their dated records. Validation comes from the models (one set of rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import modelform_factory
+
+from cases import models as m
+
+YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
+
+
+class YesNoUnknown(forms.NullBooleanField):
+    """Yes / No / Not recorded: an empty answer stays unknown, never "no"."""
+
+    widget = forms.Select(choices=YES_NO_UNKNOWN)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Select(choices=YES_NO_UNKNOWN))
+        super().__init__(**kwargs)
+
+
+def boolean_field_callback(field: Any, **kwargs: Any) -> forms.Field | None:
+    """Model field → form field, with our yes/no/not-recorded select and HTML date inputs."""
+    if field.get_internal_type() == "BooleanField" and field.null:
+        return YesNoUnknown(label=field.verbose_name.capitalize(), required=False, help_text=field.help_text)
+    if field.get_internal_type() == "DateField":
+        return field.formfield(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return field.formfield(**kwargs)
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = m.Case
+        fields = [
+            "label",
+            "age",
+            "sex",
+            "weight_kg",
+            "ecog",
+            "etiology",
+            "baseline_tumor_count",
+            "contraindication_immunotherapy",
+            "contraindication_bevacizumab",
+            "contraindication_note",
+            "status",
+        ]
+        field_classes = {
+            "contraindication_immunotherapy": YesNoUnknown,
+            "contraindication_bevacizumab": YesNoUnknown,
+        }
+        widgets = {"contraindication_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+RECORD_FIELDS: dict[str, list[str]] = {
+    "labs": ["date", *m.LabResult.ANALYTES],
+    "clinical": ["date", "ascites", "encephalopathy"],
+    "imaging": [
+        "date",
+        "nodule_count",
+        "largest_cm",
+        "liver_involvement_pct",
+        "portal_vein_invasion",
+        "hepatic_vein_invasion",
+        "bile_duct_invasion",
+        "extrahepatic_spread",
+    ],
+    "endoscopies": ["date", "varices", "varices_treated"],
+    "tace": [
+        "date",
+        "technique",
+        "response",
+        "response_date",
+        "tumor_count_after",
+        "insufficient_lesion_response",
+        "new_vascular_invasion",
+        "new_extrahepatic_spread",
+    ],
+    "therapies": ["regimen", "start", "end", "outcome", "tolerated"],
+}
+
+RECORD_MODELS: dict[str, type[m.LabResult | m.ClinicalFinding | m.Imaging | m.Endoscopy | m.TaceSession | m.SystemicTherapy]] = {
+    "labs": m.LabResult,
+    "clinical": m.ClinicalFinding,
+    "imaging": m.Imaging,
+    "endoscopies": m.Endoscopy,
+    "tace": m.TaceSession,
+    "therapies": m.SystemicTherapy,
+}
+
+
+class RecordForm(forms.ModelForm):
+    """Base of the record forms: the instance arrives with its case already set."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # The case is not a form field, so Django skips the one-per-date constraint; check it here
+        # so a duplicate date is a form error rather than a failed save.
+        try:
+            self.instance.validate_constraints()
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
+def record_form_class(kind: str) -> type[forms.ModelForm]:
+    """The ModelForm for one kind of dated record (URL slug → model)."""
+    return modelform_factory(
+        RECORD_MODELS[kind],
+        form=RecordForm,
+        fields=RECORD_FIELDS[kind],
+        formfield_callback=boolean_field_callback,
+    )

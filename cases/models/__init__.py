@@ -1,0 +1,40 @@
+"""The tumor board's data: a case and its dated records (every one history-tracked)."""
+
+from cases.models.case import Case, Etiology, Sex, Status
+from cases.models.records import (
+    Ascites,
+    ClinicalFinding,
+    Encephalopathy,
+    Endoscopy,
+    Imaging,
+    LabResult,
+    PortalVeinInvasion,
+    Regimen,
+    Response,
+    SystemicTherapy,
+    TaceSession,
+    TaceTechnique,
+    TherapyOutcome,
+    Varices,
+)
+
+__all__ = [
+    "Ascites",
+    "Case",
+    "ClinicalFinding",
+    "Encephalopathy",
+    "Endoscopy",
+    "Etiology",
+    "Imaging",
+    "LabResult",
+    "PortalVeinInvasion",
+    "Regimen",
+    "Response",
+    "Sex",
+    "Status",
+    "SystemicTherapy",
+    "TaceSession",
+    "TaceTechnique",
+    "TherapyOutcome",
+    "Varices",
+]

@@ -1,0 +1,56 @@
+"""Who may do what. Roles are Django groups made by a data migration; views check permissions.
+
+- coordinator: creates and edits cases, manages meetings;
+- board member: edits cases, records decisions;
+- viewer: reads only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+COORDINATOR = "coordinator"
+BOARD_MEMBER = "board member"
+VIEWER = "viewer"
+
+RECORD_MODELS = ("labresult", "clinicalfinding", "imaging", "endoscopy", "tacesession", "systemictherapy")
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    COORDINATOR: [
+        "add_case",
+        "change_case",
+        "view_case",
+        "manage_meetings",
+        "record_decision",
+        *(f"{verb}_{model}" for model in RECORD_MODELS for verb in ("add", "change", "delete", "view")),
+    ],
+    BOARD_MEMBER: [
+        "change_case",
+        "view_case",
+        "record_decision",
+        *(f"{verb}_{model}" for model in RECORD_MODELS for verb in ("add", "change", "delete", "view")),
+    ],
+    VIEWER: ["view_case", *(f"view_{model}" for model in RECORD_MODELS)],
+}
+
+View = Callable[..., HttpResponse]
+
+
+def require(permission: str) -> Callable[[View], View]:
+    """Refuse the view with 403 unless the signed-in user holds `cases.<permission>`."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_perm(f"cases.{permission}"):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

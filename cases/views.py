@@ -1,0 +1,124 @@
+"""Case pages: list, create, edit, the case page, and add / edit / delete of its dated records."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.forms import RECORD_MODELS, CaseForm, record_form_class
+from cases.models import Case, Status
+from cases.permissions import require
+
+CASES_PER_PAGE = 50
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = Case.objects.annotate(
+        tace_count=Count("tace_sessions", distinct=True),
+        child_pugh_inputs_date=Max(
+            "labs__date",
+            filter=Q(labs__bilirubin_mg_dl__isnull=False)
+            | Q(labs__albumin_g_dl__isnull=False)
+            | Q(labs__inr__isnull=False),
+        ),
+    ).order_by("-updated_at", "label")
+    query = request.GET.get("q", "").strip()
+    if query:
+        cases = cases.filter(label__icontains=query)
+    status = request.GET.get("status", Status.OPEN)
+    if status in Status.values:
+        cases = cases.filter(status=status)
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "query": query, "status": status, "statuses": Status.choices},
+    )
+
+
+@require("add_case")
+def case_create(request: HttpRequest) -> HttpResponse:
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = form.save()
+        messages.success(request, f"Case {case.label} created.")
+        return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form, "case": None})
+
+
+@require("change_case")
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case, pk=pk)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Case {case.label} saved.")
+        return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form, "case": case})
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(
+        Case.objects.prefetch_related(
+            "labs", "clinical_findings", "imaging", "endoscopies", "tace_sessions", "systemic_therapies"
+        ),
+        pk=pk,
+    )
+    return render(request, "cases/case_detail.html", {"case": case})
+
+
+def _record_model(kind: str) -> type:
+    try:
+        return RECORD_MODELS[kind]
+    except KeyError:
+        raise Http404("No such kind of record") from None
+
+
+def _require_record_permission(request: HttpRequest, verb: str, kind: str) -> None:
+    if not request.user.has_perm(f"cases.{verb}_{_record_model(kind)._meta.model_name}"):
+        raise PermissionDenied
+
+
+def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    _require_record_permission(request, "add", kind)
+    case = get_object_or_404(Case, pk=pk)
+    form = record_form_class(kind)(request.POST or None, instance=_record_model(kind)(case=case))
+    return _save_record_form(request, case, kind, form)
+
+
+def record_edit(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+    _require_record_permission(request, "change", kind)
+    record = get_object_or_404(_record_model(kind), pk=record_pk, case_id=pk)
+    form = record_form_class(kind)(request.POST or None, instance=record)
+    return _save_record_form(request, record.case, kind, form)
+
+
+def _save_record_form(request: HttpRequest, case: Case, kind: str, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+    if request.method == "POST" and form.is_valid():
+        record = form.save()
+        messages.success(request, f"{record} saved.")
+        return redirect(f"{case.get_absolute_url()}#{kind}")
+    verbose = _record_model(kind)._meta.verbose_name
+    return render(request, "cases/record_form.html", {"case": case, "form": form, "kind": kind, "verbose": verbose})
+
+
+@require_POST
+def record_delete(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+    _require_record_permission(request, "delete", kind)
+    record = get_object_or_404(_record_model(kind), pk=record_pk, case_id=pk)
+    record.delete()
+    messages.success(request, f"{record} deleted.")
+    return redirect(f"{record.case.get_absolute_url()}#{kind}")
+
+
+def rule_catalogue(request: HttpRequest) -> HttpResponse:
+    """The rule book for users, generated from the same catalogue the engine cites."""
+    from cases.clinical.catalogue import RULES
+    from cases.clinical.vocab import RULE_SET
+
+    return render(request, "cases/rule_catalogue.html", {"rules": RULES.values(), "rule_set": RULE_SET})

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from cases.permissions import BOARD_MEMBER, COORDINATOR, VIEWER
+from tests.factories import user_with_role
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    return user_with_role("coord", COORDINATOR)
+
+
+@pytest.fixture
+def member(db: None) -> User:
+    return user_with_role("member", BOARD_MEMBER)
+
+
+@pytest.fixture
+def viewer(db: None) -> User:
+    return user_with_role("viewer", VIEWER)
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(coordinator: User) -> Client:
+    return signed_in(coordinator)
+
+
+@pytest.fixture
+def member_client(member: User) -> Client:
+    return signed_in(member)
+
+
+@pytest.fixture
+def viewer_client(viewer: User) -> Client:
+    return signed_in(viewer)

@@ -1,0 +1,35 @@
+"""Enumerate the app's URL patterns (not hand-listed), with sample arguments for each."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SAMPLE_KWARGS = {"pk": 1, "record_pk": 1, "kind": "labs", "item_pk": 1, "decision_pk": 1, "action_pk": 1}
+
+
+def app_url_names() -> list[str]:
+    """Every named URL of the project outside the admin, login and logout."""
+    names: list[str] = []
+
+    def walk(patterns: list, namespace: str | None = None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return [name for name in names if name not in ("login", "logout")]
+
+
+def sample_url(name: str) -> str:
+    """Reverse a URL name with sample values for whatever arguments it takes."""
+    from django.urls import reverse
+
+    resolver = get_resolver()
+    for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(name.split(":")[-1]):
+        for _result, params in possibility:
+            return reverse(name, kwargs={param: SAMPLE_KWARGS[param] for param in params})
+    return reverse(name)
