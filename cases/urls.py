@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases.views import cases as views
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),

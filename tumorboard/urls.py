@@ -3,10 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from cases.views import api
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="case_list", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
+    path("api/cases/<int:pk>/assessment", api.case_assessment, name="case_assessment_api"),
     path("admin/", admin.site.urls),
 ]

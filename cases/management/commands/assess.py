@@ -1,0 +1,30 @@
+"""`python manage.py assess FILE [--proposal KEY]` — the assessment JSON of a case file.
+
+A thin wrapper: the engine's `cli.run` does the work, so this command, the vignette tests and
+`python -m cases.clinical.cli` share one code path. Exit 2 with the problems on stderr (and
+nothing on stdout) for invalid input.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from cases.clinical import cli
+
+
+class Command(BaseCommand):
+    help = "Assess a case file in the hcc-case/1 format and print the assessment JSON."
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="path to the case JSON, or - for standard input")
+        parser.add_argument("--proposal", help="the board's proposed plan (a key of RULES.md §7)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        status = cli.run(options["file"], options["proposal"], self.stdout._out, self.stderr._out)
+        if status:
+            sys.exit(status)

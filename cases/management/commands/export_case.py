@@ -1,0 +1,29 @@
+"""`python manage.py export_case PK [--as-of DATE]` — write a stored case in the hcc-case/1 format."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from cases.adapters import case_to_facts, with_records
+from cases.clinical.serialize import case_to_json
+from cases.models import Case
+
+
+class Command(BaseCommand):
+    help = "Print a stored case as a case file (hcc-case/1)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("pk", type=int)
+        parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="assessment date (default today)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            case = with_records().get(pk=options["pk"])
+        except Case.DoesNotExist:
+            raise CommandError(f"no case with id {options['pk']}") from None
+        as_of = options["as_of"] or timezone.localdate()
+        self.stdout.write(case_to_json(case_to_facts(case), as_of))

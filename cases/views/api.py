@@ -1,0 +1,34 @@
+"""JSON API: the engine's assessment of a stored case, in the hcc-assessment/1 format."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.adapters import case_to_facts, with_records
+from cases.clinical import assess
+from cases.clinical.vocab import PROPOSALS
+
+
+@require_GET
+def case_assessment(request: HttpRequest, pk: int) -> JsonResponse:
+    """`?proposal=KEY` checks a plan (RULES.md §7); `?as_of=YYYY-MM-DD` assesses as of that day (default today)."""
+    case = get_object_or_404(with_records(), pk=pk)
+    problems = []
+    proposal = request.GET.get("proposal") or None
+    if proposal is not None and proposal not in PROPOSALS:
+        problems.append(f"proposal: {proposal!r} is not one of {', '.join(PROPOSALS)}")
+    as_of = timezone.localdate()
+    if request.GET.get("as_of"):
+        try:
+            as_of = datetime.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            problems.append(f"as_of: {request.GET['as_of']!r} is not a date (YYYY-MM-DD)")
+    if problems:
+        return JsonResponse({"errors": problems}, status=400)
+    assessment = assess(case_to_facts(case), as_of, proposal)
+    return JsonResponse(assessment.to_dict(), json_dumps_params={"ensure_ascii": False})
