@@ -41,6 +41,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 View = Callable[..., HttpResponse]
 
 
+def ensure_roles(group_model: Any, permission_model: Any) -> None:
+    """Create the three groups with their permissions (used by the roles migration and seed_demo).
+
+    Takes the models as arguments so the migration can pass its historical models.
+    """
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        group.permissions.set(
+            permission_model.objects.filter(content_type__app_label="cases", codename__in=codenames)
+        )
+
+
 def require(permission: str) -> Callable[[View], View]:
     """Refuse the view with 403 unless the signed-in user holds `cases.<permission>`."""
 

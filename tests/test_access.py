@@ -7,7 +7,9 @@ from tests.factories import CaseFactory, LabFactory
 from tests.urlconf import app_url_names, sample_url
 
 # Pages a viewer may read. Every other app URL changes something and must refuse a viewer.
-READ_ONLY = {"case_list", "case_detail", "rule_catalogue", "case_assessment_api", "recommendation", "timeline"}
+READ_ONLY = {
+    "case_list", "case_detail", "rule_catalogue", "case_assessment_api", "recommendation", "timeline", "case_panel"
+}
 
 
 @pytest.mark.django_db

@@ -8,11 +8,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.forms import RECORD_MODELS, CaseForm, record_form_class
+from cases.adapters import case_to_facts, with_records
+from cases.charts import timeline
+from cases.clinical import assess
+from cases.presenters import summarise
+
+from cases.forms import RECORD_MODELS, record_form_class
 from cases.models import Case, Status
-from cases.permissions import require
+
 
 CASES_PER_PAGE = 50
 
@@ -41,35 +47,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require("add_case")
-def case_create(request: HttpRequest) -> HttpResponse:
-    form = CaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        case = form.save()
-        messages.success(request, f"Case {case.label} created.")
-        return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "case": None})
-
-
-@require("change_case")
-def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(Case, pk=pk)
-    form = CaseForm(request.POST or None, instance=case)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Case {case.label} saved.")
-        return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "case": case})
-
-
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(
-        Case.objects.prefetch_related(
-            "labs", "clinical_findings", "imaging", "endoscopies", "tace_sessions", "systemic_therapies"
-        ),
-        pk=pk,
-    )
-    return render(request, "cases/case_detail.html", {"case": case})
+    """All the case's data, its current assessment and its TACE timeline."""
+    case = get_object_or_404(with_records(), pk=pk)
+    facts = case_to_facts(case)
+    assessment = assess(facts, timezone.localdate())
+    context = {"case": case, "summary": summarise(assessment), "timeline": timeline(facts, assessment.as_of)}
+    return render(request, "cases/case_detail.html", context)
+
+
+def _records_changed(request: HttpRequest, case: Case) -> HttpResponse:
+    """After an inline change: the refreshed record tables, and an event the panel and timeline follow."""
+    response = render(request, "cases/case_detail.html#records", {"case": get_object_or_404(with_records(), pk=case.pk)})
+    response["HX-Retarget"] = "#records"
+    response["HX-Reswap"] = "outerHTML"
+    response["HX-Trigger"] = "case-changed"
+    return response
 
 
 def _record_model(kind: str) -> type:
@@ -99,12 +92,16 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_pk: int) -> Htt
 
 
 def _save_record_form(request: HttpRequest, case: Case, kind: str, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Save a record form; inline (htmx) the page's tables refresh, otherwise back to the case page."""
     if request.method == "POST" and form.is_valid():
         record = form.save()
+        if request.htmx:
+            return _records_changed(request, case)
         messages.success(request, f"{record} saved.")
         return redirect(f"{case.get_absolute_url()}#{kind}")
     verbose = _record_model(kind)._meta.verbose_name
-    return render(request, "cases/record_form.html", {"case": case, "form": form, "kind": kind, "verbose": verbose})
+    template = "cases/record_form.html#record-form" if request.htmx else "cases/record_form.html"
+    return render(request, template, {"case": case, "form": form, "kind": kind, "verbose": verbose})
 
 
 @require_POST
@@ -112,6 +109,8 @@ def record_delete(request: HttpRequest, pk: int, kind: str, record_pk: int) -> H
     _require_record_permission(request, "delete", kind)
     record = get_object_or_404(_record_model(kind), pk=record_pk, case_id=pk)
     record.delete()
+    if request.htmx:
+        return _records_changed(request, record.case)
     messages.success(request, f"{record} deleted.")
     return redirect(f"{record.case.get_absolute_url()}#{kind}")
 

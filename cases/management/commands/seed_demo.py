@@ -13,13 +13,13 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from cases import models as m
-from cases.permissions import BOARD_MEMBER, COORDINATOR, VIEWER
+from cases.permissions import BOARD_MEMBER, COORDINATOR, VIEWER, ensure_roles
 
 DEMO_USERS = {"demo-coordinator": COORDINATOR, "demo-member": BOARD_MEMBER, "demo-viewer": VIEWER}
 
@@ -219,6 +219,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         created = 0
         with transaction.atomic():
+            ensure_roles(Group, Permission)  # present after migrate; restored if a test flushed them
             for spec in DEMO_CASES:
                 if not m.Case.objects.filter(label=spec["label"]).exists():
                     create_case(spec, today)

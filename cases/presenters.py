@@ -1,0 +1,270 @@
+"""What the screens show of an assessment: ranked options, flags with their evidence, missing data.
+
+Pure presentation: every clinical decision was made by the engine. This module only orders,
+labels and words it, so the live panel, the recommendation view and the meeting display agree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from cases.clinical import Assessment
+from cases.clinical.catalogue import RULES, rule
+from cases.clinical.labels import (
+    ART_INTERPRETATION_LABELS,
+    REGIMEN_LABELS,
+    REGIMEN_NOTES,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    STEP_LABELS,
+)
+
+# Options are listed best first (RULES.md §5 vocabulary), then in the format's regimen order.
+STATUS_RANK = {
+    "recommended": 0,
+    "eligible": 1,
+    "needs_workup": 2,
+    "no_guidance": 3,
+    "insufficient_data": 4,
+    "contraindicated": 5,
+    "not_indicated": 6,
+}
+
+# Input paths of the `missing` lists, in the clinic's words.
+INPUT_LABELS = {
+    "patient.ecog": "ECOG performance status",
+    "patient.weight_kg": "Weight (for the lenvatinib dose)",
+    "labs.bilirubin_mg_dl": "Bilirubin",
+    "labs.albumin_g_dl": "Albumin",
+    "labs.inr": "INR",
+    "labs.ast_u_l": "AST",
+    "labs.afp_ng_ml": "AFP",
+    "labs.pivka_mau_ml": "PIVKA-II",
+    "clinical.date": "Clinical findings (ascites, encephalopathy): none on record",
+    "clinical.ascites": "Ascites",
+    "clinical.encephalopathy": "Hepatic encephalopathy",
+    "imaging.date": "Imaging: none on record",
+    "imaging.nodule_count": "Number of nodules on the latest imaging",
+    "imaging.largest_cm": "Largest nodule on the latest imaging",
+    "imaging.liver_involvement_pct": "Liver involvement (%) on the latest imaging",
+    "imaging.portal_vein_invasion": "Portal vein invasion on the latest imaging",
+    "imaging.hepatic_vein_invasion": "Hepatic vein invasion on the latest imaging",
+    "imaging.bile_duct_invasion": "Bile duct invasion on the latest imaging",
+    "imaging.extrahepatic_spread": "Extrahepatic spread on the latest imaging",
+    "endoscopies.date": "Upper GI endoscopy: none on record",
+    "endoscopies.varices": "Varices at the latest endoscopy",
+    "endoscopies.varices_treated": "Whether the varices were treated",
+    "tace_sessions.response": "A second assessed TACE response (mRECIST)",
+    "tace_sessions.new_vascular_invasion": "New vascular invasion after TACE",
+    "tace_sessions.new_extrahepatic_spread": "New extrahepatic spread after TACE",
+    "tace_sessions.insufficient_lesion_response": "Lesion response (≥50% insufficient) per session",
+    "tace_sessions.tumor_count_after": "Nodule count after each session",
+    "baseline_tumor_count": "Nodule count before the first TACE",
+    "contraindications.immunotherapy": "Contraindication to immunotherapy (yes or no)",
+    "contraindications.bevacizumab": "Contraindication to bevacizumab (yes or no)",
+    "systemic_therapies.tolerated": "Whether sorafenib was tolerated",
+}
+
+
+def input_label(path: str) -> str:
+    return INPUT_LABELS.get(path, path.replace("_", " ").replace(".", ": "))
+
+
+EVIDENCE_KEYS = {
+    "afp_ng_ml": "AFP (ng/mL)",
+    "pivka_mau_ml": "PIVKA-II (mAU/mL)",
+    "bilirubin_mg_dl": "bilirubin (mg/dL)",
+    "albumin_g_dl": "albumin (g/dL)",
+    "weight_kg": "weight (kg)",
+    "ecog": "ECOG",
+    "liver_involvement_pct": "liver involvement (%)",
+}
+
+
+def evidence_key(key: str) -> str:
+    return EVIDENCE_KEYS.get(key, key.replace("_", " "))
+
+
+def evidence_lines(evidence: object) -> list[str]:
+    """The patient values behind a finding, one "what: value" line each ("endoscopy date: none on record")."""
+    if not isinstance(evidence, dict):
+        return []
+    return [f"{evidence_key(key)}: {evidence_value(value)}" for key, value in evidence.items()]
+
+
+def evidence_value(value: object) -> str:
+    if value is None:
+        return "none on record"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(evidence_value(v) for v in value) or "none"
+    if isinstance(value, dict):
+        if set(value) == {"date", "value"}:
+            return f"{evidence_value(value['value'])} ({evidence_value(value['date'])})"
+        return "; ".join(f"{evidence_key(k)} {evidence_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Reason:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    regimen: str
+    label: str
+    status: str
+    status_label: str
+    reasons: tuple[Reason, ...]
+    dose: str | None
+    note: str
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FlagRow:
+    id: str
+    severity: str
+    severity_label: str
+    title: str
+    text: str
+    explanation: str
+    source: str
+    citation: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: str
+    title: str
+    status: str
+    status_label: str
+    evidence: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An assessment as the screens show it."""
+
+    assessment: Assessment
+    child_pugh: str
+    albi: str
+    bclc: str
+    moral: str
+    up_to_seven: str
+    art: str
+    refractoriness: str
+    refractoriness_status: str
+    criteria: tuple[FindingRow, ...]
+    signals: tuple[FindingRow, ...]
+    options: tuple[OptionRow, ...]
+    flags: tuple[FlagRow, ...]
+    missing: tuple[str, ...]
+    step: str
+    step_label: str
+    line: str
+    stop_flags: int
+
+
+def _reason(rule_id: str) -> Reason:
+    return Reason(rule_id, RULES[rule_id].title if rule_id in RULES else rule_id)
+
+
+def _finding(finding: object) -> FindingRow:
+    rule_id: str = getattr(finding, "id")
+    status: str = getattr(finding, "status")
+    return FindingRow(
+        id=rule_id,
+        title=_reason(rule_id).title,
+        status=status,
+        status_label=STATUS_LABELS.get(status, status),
+        evidence=tuple(evidence_lines(dict(getattr(finding, "evidence")))),
+        missing=tuple(input_label(m) for m in getattr(finding, "missing")),
+    )
+
+
+def _status_text(status: str, value: str | None, missing: tuple[str, ...] = ()) -> str:
+    if status == "ok" and value:
+        return value
+    if status == "insufficient_data":
+        known = f"{value}; " if value else ""
+        return f"{known}cannot compute: {', '.join(input_label(m) for m in missing) or 'data missing'}"
+    return STATUS_LABELS.get(status, status)
+
+
+def summarise(assessment: Assessment) -> Summary:
+    a = assessment
+    cp = a.child_pugh
+    cp_value = f"{cp.cp_class}{cp.points}" if cp.points is not None else (f"class {cp.cp_class} (certain)" if cp.cp_class else None)
+    art_value = None
+    if a.art.points is not None:
+        interpretation = ART_INTERPRETATION_LABELS.get(getattr(a.art, "interpretation", "") or "", "")
+        art_value = f"{a.art.points:g} points" + (f" — {interpretation.split(': ', 1)[-1]}" if interpretation else "")
+    options = sorted(a.options, key=lambda o: STATUS_RANK.get(o.status, 9))
+    return Summary(
+        assessment=a,
+        child_pugh=_status_text(cp.status, cp_value, cp.missing),
+        albi=_status_text(a.albi.status, f"grade {a.albi.grade} ({a.albi.score:.2f})" if a.albi.score is not None else None, a.albi.missing),
+        bclc=_status_text(a.bclc.status, f"stage {a.bclc.stage}" if a.bclc.stage else None, a.bclc.missing),
+        moral=_status_text(a.moral.status, f"{a.moral.value:.1f} ({a.moral.date})" if a.moral.value is not None else None, a.moral.missing),
+        up_to_seven=_status_text(
+            a.up_to_seven.status,
+            f"{a.up_to_seven.value:g} — {'within' if a.up_to_seven.within else 'beyond'}" if a.up_to_seven.value is not None else None,
+            a.up_to_seven.missing,
+        ),
+        art=(
+            _status_text(a.art.status, art_value)
+            if a.art.status != "insufficient_data"
+            else "needs values before the first TACE and now: "
+            + ", ".join(input_label(m).split(":")[0] for m in a.art.missing)
+        ),
+        refractoriness=STATUS_LABELS.get(a.refractoriness.status, a.refractoriness.status),
+        refractoriness_status=a.refractoriness.status,
+        criteria=tuple(_finding(c) for c in a.refractoriness.criteria),
+        signals=tuple(_finding(s) for s in a.signals),
+        options=tuple(
+            OptionRow(
+                regimen=o.regimen,
+                label=REGIMEN_LABELS[o.regimen],
+                status=o.status,
+                status_label=STATUS_LABELS.get(o.status, o.status),
+                reasons=tuple(_reason(r) for r in o.reasons),
+                dose=o.dose,
+                note=REGIMEN_NOTES.get(o.regimen, ""),
+                missing=tuple(input_label(m) for m in o.missing),
+            )
+            for o in options
+        ),
+        flags=tuple(
+            FlagRow(
+                id=f.id,
+                severity=f.severity,
+                severity_label=SEVERITY_LABELS[f.severity],
+                title=rule(f.id).title,
+                text=f.text,
+                explanation=rule(f.id).explanation,
+                source=rule(f.id).source,
+                citation=f.citation,
+                evidence=tuple(evidence_lines(dict(f.evidence))),
+            )
+            for f in a.flags
+        ),
+        missing=tuple(input_label(m) for m in a.missing),
+        step=a.algorithm.current_step,
+        step_label=STEP_LABELS[a.algorithm.current_step],
+        line={1: "First line", 2: "Second line"}.get(a.line, f"Line {a.line}") if a.line else "Not a systemic candidate now",
+        stop_flags=sum(1 for f in a.flags if f.severity == "stop"),
+    )
+

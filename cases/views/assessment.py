@@ -1,0 +1,171 @@
+"""The screens that show the engine's assessment: the case form with its live eligibility panel,
+the recommendation view, and the panel and timeline that refresh on the case page.
+
+Data flows one way: request → forms → case facts (stored case + unsaved values) → engine →
+assessment → presenter → template. Patient values travel only in POST bodies, never in URLs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.adapters import case_to_facts, with_records
+from cases.charts import algorithm_diagram, timeline
+from cases.clinical import Assessment, assess
+from cases.clinical.facts import CaseFacts
+from cases.clinical.labels import PROPOSAL_LABELS
+from cases.clinical.vocab import PROPOSALS
+from cases.findings import FindingsForm, overlay, save_changes
+from cases.forms import CaseForm
+from cases.models import Case
+from cases.permissions import require
+from cases.presenters import summarise
+
+PANEL = "cases/case_form.html#panel"
+
+
+def _stored(pk: int) -> Case:
+    return get_object_or_404(with_records(), pk=pk)
+
+
+def _forms(request: HttpRequest, case: Case | None) -> tuple[CaseForm, FindingsForm]:
+    data = request.POST if request.method == "POST" else None
+    return CaseForm(data, instance=case), FindingsForm(data, case=case)
+
+
+def _panel_context(case_form: CaseForm, findings: FindingsForm, case: Case | None) -> dict[str, Any]:
+    """Assess the stored case with the form's unsaved values laid over it, or list why it cannot."""
+    if not case_form.is_bound:
+        return {"summary": summarise(assess(case_to_facts(case) if case else CaseFacts(), timezone.localdate()))}
+    if not (case_form.is_valid() and findings.is_valid()):
+        return {"errors": _error_lines(case_form, findings)}
+    facts = overlay(
+        case_to_facts(case) if case else CaseFacts(),
+        patient=_patient(case_form.cleaned_data),
+        contraindications=_contraindications(case_form.cleaned_data),
+        baseline_tumor_count=case_form.cleaned_data.get("baseline_tumor_count"),
+        changes=findings.changes(),
+    )
+    return {"summary": summarise(assess(facts, timezone.localdate())), "preview": True}
+
+
+def _error_lines(*forms: Any) -> list[str]:
+    """One line per problem, each naming the field (model messages already start with it)."""
+    lines = []
+    for form in forms:
+        for field, errors in form.errors.items():
+            for error in errors:
+                named = error.startswith(f"{field}:") or field == "__all__"
+                lines.append(error if named else f"{field}: {error}")
+    return lines
+
+
+def _patient(data: dict[str, Any]) -> dict[str, Any]:
+    names = ("label", "age", "sex", "weight_kg", "ecog", "etiology")
+    return {name: data.get(name) if data.get(name) != "" else None for name in names}
+
+
+def _contraindications(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "immunotherapy": data.get("contraindication_immunotherapy"),
+        "bevacizumab": data.get("contraindication_bevacizumab"),
+        "note": data.get("contraindication_note") or None,
+    }
+
+
+def _save(request: HttpRequest, case_form: CaseForm, findings: FindingsForm) -> Case | None:
+    """Save the case and its finding changes together, or add the reason to the form and save nothing."""
+    if not (case_form.is_valid() and findings.is_valid()):
+        return None
+    changes = findings.changes()
+    for change in changes:
+        if change.action == "remove":
+            findings.add_error(
+                change.block.date_field,
+                f"{change.block.date_field}: an empty date only previews the case without the record of "
+                f"{change.previous_date}; to remove that record, delete it on the case page.",
+            )
+            return None
+    with transaction.atomic():
+        case = case_form.save()
+        save_changes(case, changes)
+    return case
+
+
+def _edit_page(request: HttpRequest, case: Case | None) -> HttpResponse:
+    case_form, findings = _forms(request, case)
+    if request.method == "POST":
+        saved = _save(request, case_form, findings)
+        if saved:
+            messages.success(request, f"Case {saved.label} saved.")
+            return redirect(saved)
+    context = {"form": case_form, "findings": findings, "case": case, **_panel_context(case_form, findings, case)}
+    return render(request, "cases/case_form.html", context)
+
+
+@require("add_case")
+def case_create(request: HttpRequest) -> HttpResponse:
+    return _edit_page(request, None)
+
+
+@require("change_case")
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit_page(request, _stored(pk))
+
+
+@require_POST
+@require("add_case")
+def case_create_preview(request: HttpRequest) -> HttpResponse:
+    case_form, findings = _forms(request, None)
+    return render(request, PANEL, _panel_context(case_form, findings, None))
+
+
+@require_POST
+@require("change_case")
+def case_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _stored(pk)
+    case_form, findings = _forms(request, case)
+    return render(request, PANEL, _panel_context(case_form, findings, case))
+
+
+def _assessed(case: Case, proposal: str | None = None) -> tuple[CaseFacts, Assessment]:
+    facts = case_to_facts(case)
+    return facts, assess(facts, timezone.localdate(), proposal)
+
+
+@require_GET
+def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored case's panel, re-fetched on the case page after a record changes."""
+    _facts, assessment = _assessed(_stored(pk))
+    return render(request, PANEL, {"summary": summarise(assessment)})
+
+
+@require_GET
+def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    facts = case_to_facts(_stored(pk))
+    return render(request, "cases/_timeline.html", {"timeline": timeline(facts, timezone.localdate())})
+
+
+@require_GET
+def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The algorithm with the patient's position, the ranked options and every flag; `?proposal=` checks a plan."""
+    case = _stored(pk)
+    proposal = request.GET.get("proposal") if request.GET.get("proposal") in PROPOSALS else None
+    facts, assessment = _assessed(case, proposal)
+    context = {
+        "case": case,
+        "summary": summarise(assessment),
+        "proposal": proposal,
+        "proposals": [(key, PROPOSAL_LABELS[key]) for key in PROPOSALS],
+        "diagram": algorithm_diagram(assessment),
+        "timeline": timeline(facts, assessment.as_of),
+    }
+    template = "cases/recommendation.html#plan-check" if request.htmx else "cases/recommendation.html"
+    return render(request, template, context)
