@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from cases.models.versioning import Versioned
 from cases.validators import PlausibleRange
 
 
@@ -31,7 +32,7 @@ def yes_no_unknown(verbose_name: str, help_text: str = "") -> models.BooleanFiel
     return models.BooleanField(verbose_name, null=True, blank=True, default=None, help_text=help_text)
 
 
-class Case(models.Model):
+class Case(Versioned):
     """One patient discussed by the board, known only by a pseudonymous label."""
 
     label = models.CharField(
@@ -76,8 +77,3 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.pk])
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        # Validation lives in the model: a value refused in a form is refused everywhere else too.
-        self.full_clean()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case, yes_no_unknown
+from cases.models.versioning import Versioned
 from cases.validators import PlausibleRange, not_in_future
 
 
@@ -83,7 +84,7 @@ def count(verbose_name: str, field: str) -> models.PositiveSmallIntegerField[int
     )
 
 
-class DatedRecord(models.Model):
+class DatedRecord(Versioned):
     """A finding of one case on one date. Saving always validates (nothing half-checked reaches the table)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE)
@@ -94,7 +95,6 @@ class DatedRecord(models.Model):
         ordering = ["date"]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.full_clean()
         super().save(*args, **kwargs)
         touch_case(self.case_id)
 
@@ -229,7 +229,7 @@ class TaceSession(DatedRecord):
             raise ValidationError({"response_date": "The response cannot be dated before the session."})
 
 
-class SystemicTherapy(models.Model):
+class SystemicTherapy(Versioned):
     """A line of systemic therapy: regimen, dates and how it ended."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="systemic_therapies")
@@ -263,6 +263,5 @@ class SystemicTherapy(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.full_clean()
         super().save(*args, **kwargs)
         touch_case(self.case_id)
