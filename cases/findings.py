@@ -27,6 +27,7 @@ from cases import models as m
 from cases.adapters import CLINICAL_FIELDS, ENDOSCOPY_FIELDS, IMAGING_FIELDS, LAB_FIELDS
 from cases.clinical import facts as f
 from cases.forms import clinical_formfield
+from cases.models.versioning import StaleEdit
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Change:
     date: datetime.date | None
     values: dict[str, Any]
     previous_date: datetime.date | None
+    version: int | None = None  # the version of the shown record the form was read at
 
 
 def _latest(records: Any) -> Any:
@@ -70,6 +72,10 @@ class FindingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.previous: dict[str, Any] = {}
         for block in BLOCKS:
+            # The version of the record this block was filled from: a stale save is refused.
+            self.fields[f"{block.kind}_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1
+            )
             self.fields[block.date_field] = forms.DateField(
                 label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             )
@@ -80,13 +86,16 @@ class FindingsForm(forms.Form):
             latest = _latest(getattr(case, RELATED_NAME[block.kind])) if case and case.pk else None
             self.previous[block.kind] = latest
             if latest is not None:
+                self.initial[f"{block.kind}_version"] = latest.version
                 self.initial[block.date_field] = latest.date
                 for name in block.fields:
                     self.initial[name] = getattr(latest, name)
 
     def block_fields(self) -> list[tuple[Block, list[forms.BoundField]]]:
         """Bound fields grouped by block, for the template."""
-        return [(b, [self[b.date_field], *(self[name] for name in b.fields)]) for b in BLOCKS]
+        return [
+            (b, [self[f"{b.kind}_version"], self[b.date_field], *(self[name] for name in b.fields)]) for b in BLOCKS
+        ]
 
     def _block_values(self, block: Block) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in block.fields}
@@ -117,7 +126,8 @@ class FindingsForm(forms.Form):
                     result.append(Change(block, "remove", None, values, previous_date))
             elif date == previous_date:
                 if values != self._stored_values(block):
-                    result.append(Change(block, "update", date, values, previous_date))
+                    version = self.cleaned_data.get(f"{block.kind}_version")
+                    result.append(Change(block, "update", date, values, previous_date, version))
             elif not blank or block.kind == "endoscopies":
                 result.append(Change(block, "add", date, values, previous_date))
         return result
@@ -150,7 +160,10 @@ def save_changes(case: m.Case, changes: list[Change]) -> None:
         values = {k: ("" if v is None and isinstance(model._meta.get_field(k), models.CharField) else v)
                   for k, v in change.values.items()}
         if change.action == "update":
-            record = model.objects.get(case=case, date=change.previous_date)
+            record = model.objects.filter(case=case, date=change.previous_date).first()
+            if record is None:
+                raise StaleEdit(None)  # deleted meanwhile
+            record.version = change.version or record.version
         else:
             record = model.objects.filter(case=case, date=change.date).first() or model(case=case, date=change.date)
         for name, value in values.items():

@@ -9,6 +9,7 @@ from django import forms
 from django.forms import modelform_factory
 
 from cases import models as m
+from cases.concurrency import VersionedForm
 from cases.validators import PlausibleRange, not_in_future
 
 class YesNoUnknownSelect(forms.NullBooleanSelect):
@@ -52,7 +53,7 @@ def clinical_formfield(field: Any, **kwargs: Any) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(VersionedForm):
     class Meta:
         model = m.Case
         fields = [
@@ -120,7 +121,7 @@ RECORD_MODELS: dict[str, type[m.LabResult | m.ClinicalFinding | m.Imaging | m.En
 }
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(VersionedForm):
     """Base of the record forms: the instance arrives with its case already set."""
 
     def _post_clean(self) -> None:

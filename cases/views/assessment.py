@@ -22,9 +22,11 @@ from cases.clinical import Assessment, assess
 from cases.clinical.facts import CaseFacts
 from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
-from cases.findings import FindingsForm, overlay, save_changes
+from cases.concurrency import conflict_message, differences
+from cases.findings import BLOCKS, FindingsForm, overlay, save_changes
 from cases.forms import CaseForm
 from cases.models import Case
+from cases.models.versioning import StaleEdit
 from cases.permissions import require
 from cases.presenters import summarise
 
@@ -94,20 +96,53 @@ def _save(request: HttpRequest, case_form: CaseForm, findings: FindingsForm) -> 
             )
             return None
     with transaction.atomic():
-        case = case_form.save()
+        # An untouched case is not re-saved: its version moves only when its own fields change,
+        # so a colleague editing only the labs does not collide with one editing the patient.
+        case = case_form.save() if case_form.has_changed() or not case_form.instance.pk else case_form.instance
         save_changes(case, changes)
     return case
 
 
 def _edit_page(request: HttpRequest, case: Case | None) -> HttpResponse:
     case_form, findings = _forms(request, case)
+    conflict: dict[str, Any] = {}
     if request.method == "POST":
-        saved = _save(request, case_form, findings)
-        if saved:
-            messages.success(request, f"Case {saved.label} saved.")
-            return redirect(saved)
-    context = {"form": case_form, "findings": findings, "case": case, **_panel_context(case_form, findings, case)}
-    return render(request, "cases/case_form.html", context)
+        try:
+            saved = _save(request, case_form, findings)
+        except StaleEdit as stale:
+            conflict = _conflict(stale, case_form, findings)
+            case = _stored(case.pk) if case else None
+            case_form, findings = _rebound(case_form, findings, case)
+        else:
+            if saved:
+                messages.success(request, f"Case {saved.label} saved.")
+                return redirect(saved)
+    context = {"form": case_form, "findings": findings, "case": case, **conflict,
+               **_panel_context(case_form, findings, case)}
+    return render(request, "cases/case_form.html", context, status=409 if conflict else 200)
+
+
+def _conflict(stale: StaleEdit, case_form: CaseForm, findings: FindingsForm) -> dict[str, Any]:
+    """The refusal message and, field by field, the saved value next to the typed one."""
+    current = stale.current
+    if current is None or isinstance(current, Case):
+        what, form = "case", case_form
+        names = None
+    else:
+        block = next(b for b in BLOCKS if isinstance(current, b.model))
+        what, form, names = str(current._meta.verbose_name), findings, list(block.fields)
+    return {"conflict": conflict_message(current, what), "differences": differences(form, current, names)}
+
+
+def _rebound(case_form: CaseForm, findings: FindingsForm, case: Case | None) -> tuple[CaseForm, FindingsForm]:
+    """The typed values again, now at the versions saved in the database ("save again" applies them)."""
+    data = case_form.data.copy()
+    if case is not None:
+        data["version"] = str(case.version)
+    for block in BLOCKS:
+        latest = FindingsForm(case=case).previous[block.kind] if case else None
+        data[f"{block.kind}_version"] = str(latest.version) if latest else ""
+    return CaseForm(data, instance=case), FindingsForm(data, case=case)
 
 
 @require("add_case")

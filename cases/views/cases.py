@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.adapters import case_to_facts, with_records
+from cases.concurrency import conflict_message, differences, rebind
+from cases.models.versioning import StaleEdit
 from cases.charts import timeline
 from cases.clinical import assess
 from cases.presenters import summarise
@@ -94,7 +96,10 @@ def record_edit(request: HttpRequest, pk: int, kind: str, record_pk: int) -> Htt
 def _save_record_form(request: HttpRequest, case: Case, kind: str, form) -> HttpResponse:  # type: ignore[no-untyped-def]
     """Save a record form; inline (htmx) the page's tables refresh, otherwise back to the case page."""
     if request.method == "POST" and form.is_valid():
-        record = form.save()
+        try:
+            record = form.save()
+        except StaleEdit as stale:
+            return _record_conflict(request, case, kind, form, stale)
         if request.htmx:
             return _records_changed(request, case)
         messages.success(request, f"{record} saved.")
@@ -102,6 +107,21 @@ def _save_record_form(request: HttpRequest, case: Case, kind: str, form) -> Http
     verbose = _record_model(kind)._meta.verbose_name
     template = "cases/record_form.html#record-form" if request.htmx else "cases/record_form.html"
     return render(request, template, {"case": case, "form": form, "kind": kind, "verbose": verbose})
+
+
+def _record_conflict(request: HttpRequest, case: Case, kind: str, form, stale: StaleEdit) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """Someone saved this record first: show theirs and yours; the form keeps yours for "save again"."""
+    verbose = _record_model(kind)._meta.verbose_name
+    context = {
+        "case": case,
+        "kind": kind,
+        "verbose": verbose,
+        "conflict": conflict_message(stale.current, verbose),
+        "differences": differences(form, stale.current),
+        "form": rebind(form, stale.current) if stale.current else form,
+    }
+    template = "cases/record_form.html#record-form" if request.htmx else "cases/record_form.html"
+    return render(request, template, context, status=409)
 
 
 @require_POST
