@@ -25,6 +25,7 @@ run: $(VENV)/.runtime
 	@echo "  demo-coordinator  creates cases, runs meetings"
 	@echo "  demo-member       edits cases, records decisions"
 	@echo "  demo-viewer       reads only"
+	@echo "  demo-surgeon, demo-radiologist   board members (surgery, interventional radiology)"
 	@echo "Open http://$(HOST)/"
 	@echo ""
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)

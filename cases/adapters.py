@@ -35,27 +35,11 @@ def _values(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: _blank_to_none(getattr(record, name)) for name in names}
 
 
-LAB_FIELDS = f.LAB_ANALYTES
-CLINICAL_FIELDS = ("ascites", "encephalopathy")
-IMAGING_FIELDS = (
-    "nodule_count",
-    "largest_cm",
-    "liver_involvement_pct",
-    "portal_vein_invasion",
-    "hepatic_vein_invasion",
-    "bile_duct_invasion",
-    "extrahepatic_spread",
-)
-ENDOSCOPY_FIELDS = ("varices", "varices_treated")
-TACE_FIELDS = (
-    "technique",
-    "response",
-    "response_date",
-    "tumor_count_after",
-    "insufficient_lesion_response",
-    "new_vascular_invasion",
-    "new_extrahepatic_spread",
-)
+LAB_FIELDS = m.LabResult.FORMAT_FIELDS
+CLINICAL_FIELDS = m.ClinicalFinding.FORMAT_FIELDS
+IMAGING_FIELDS = m.Imaging.FORMAT_FIELDS
+ENDOSCOPY_FIELDS = m.Endoscopy.FORMAT_FIELDS
+TACE_FIELDS = m.TaceSession.FORMAT_FIELDS
 PATIENT_FIELDS = ("label", "age", "sex", "weight_kg", "ecog", "etiology")
 
 

@@ -85,29 +85,11 @@ class CaseForm(VersionedForm):
 
 
 RECORD_FIELDS: dict[str, list[str]] = {
-    "labs": ["date", *m.LabResult.ANALYTES],
-    "clinical": ["date", "ascites", "encephalopathy"],
-    "imaging": [
-        "date",
-        "nodule_count",
-        "largest_cm",
-        "liver_involvement_pct",
-        "portal_vein_invasion",
-        "hepatic_vein_invasion",
-        "bile_duct_invasion",
-        "extrahepatic_spread",
-    ],
-    "endoscopies": ["date", "varices", "varices_treated"],
-    "tace": [
-        "date",
-        "technique",
-        "response",
-        "response_date",
-        "tumor_count_after",
-        "insufficient_lesion_response",
-        "new_vascular_invasion",
-        "new_extrahepatic_spread",
-    ],
+    "labs": ["date", *m.LabResult.FORMAT_FIELDS],
+    "clinical": ["date", *m.ClinicalFinding.FORMAT_FIELDS],
+    "imaging": ["date", *m.Imaging.FORMAT_FIELDS],
+    "endoscopies": ["date", *m.Endoscopy.FORMAT_FIELDS],
+    "tace": ["date", *m.TaceSession.FORMAT_FIELDS],
     "therapies": ["regimen", "start", "end", "outcome", "tolerated"],
 }
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
 from cases.permissions import BOARD_MEMBER, COORDINATOR, VIEWER
 from tests.factories import user_with_role
+
+# Password hashing is deliberately slow; the tests create hundreds of users.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

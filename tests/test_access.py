@@ -4,11 +4,15 @@ import pytest
 from django.test import Client
 
 from tests.factories import CaseFactory, LabFactory
+from tests.meeting_factories import sample_meeting
 from tests.urlconf import app_url_names, sample_url
 
 # Pages a viewer may read. Every other app URL changes something and must refuse a viewer.
 READ_ONLY = {
-    "case_list", "case_detail", "rule_catalogue", "case_assessment_api", "recommendation", "timeline", "case_panel"
+    "case_list", "case_detail", "rule_catalogue", "case_assessment_api", "recommendation", "timeline", "case_panel",
+    # Meetings (issue 5): everyone signed in may watch the display and read minutes and reports.
+    "meeting_list", "meeting_detail", "meeting_present", "meeting_poll", "meeting_minutes", "meeting_minutes_pdf",
+    "decision_detail", "decision_snapshot", "followup", "concordance_report",
 }
 
 
@@ -42,7 +46,7 @@ def test_viewer_cannot_write(viewer_client: Client, name: str) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(READ_ONLY & set(app_url_names())))
 def test_viewer_can_read(viewer_client: Client, name: str) -> None:
-    CaseFactory(pk=1)
+    sample_meeting(CaseFactory(pk=1))
     assert viewer_client.get(sample_url(name)).status_code == 200
 
 

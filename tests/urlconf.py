@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-SAMPLE_KWARGS = {"pk": 1, "record_pk": 1, "kind": "labs", "item_pk": 1, "decision_pk": 1, "action_pk": 1}
+SAMPLE_KWARGS = {
+    "pk": 1, "record_pk": 1, "kind": "labs", "item_pk": 1, "decision_pk": 1, "action_pk": 1, "attendee_pk": 1
+}
 
 
 def app_url_names() -> list[str]:
-    """Every named URL of the project outside the admin, login and logout."""
+    """Every named URL of the project outside the admin, login, logout and the public health check."""
     names: list[str] = []
 
     def walk(patterns: list, namespace: str | None = None) -> None:
@@ -21,7 +23,7 @@ def app_url_names() -> list[str]:
                 names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver().url_patterns)
-    return [name for name in names if name not in ("login", "logout")]
+    return [name for name in names if name not in ("login", "logout", "healthz")]
 
 
 def sample_url(name: str) -> str:

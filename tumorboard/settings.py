@@ -6,6 +6,7 @@ a TLS-terminating proxy or a local benchmark over plain HTTP.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,13 +64,18 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "csp",
+    "axes",
     "cases",
 ]
 
 MIDDLEWARE = [
+    # First, so its line covers every other middleware's time and final status (tumorboard/middleware.py).
+    "tumorboard.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Renews the 12 h idle clock at most once a minute instead of on every request (tumorboard/middleware.py).
+    "tumorboard.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -79,6 +85,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tumorboard.urls"
@@ -129,6 +137,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username+IP before any password is checked. Then
+# Django's ModelBackend, reading a user's permissions in one query instead of two (tumorboard/auth.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "tumorboard.auth.PermissionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "case_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -176,24 +190,87 @@ SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
-if envbool("DJANGO_BEHIND_PROXY", False):
+# Preloading is a commitment for a whole domain; hospital intranet hosts are not submitted to the
+# browsers' preload list, so it is opt-in and Django's reminder about it is silenced unless opted in.
+SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer's health check may speak plain HTTP to the app server directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # A working day and a half of idleness signs the user out; each request renews the clock.
 SESSION_COOKIE_AGE = envint("DJANGO_SESSION_SECONDS", 12 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# Each request renews the clock, but the session row is rewritten at most once per
+# DJANGO_SESSION_RENEW_SECONDS (tumorboard.middleware.SessionRenewalMiddleware), not on every request:
+# signed out between 12 h − 60 s and 12 h after the last request. Sessions stay in the database.
+SESSION_ENGINE = "tumorboard.sessions"
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = envint("DJANGO_SESSION_RENEW_SECONDS", 60)
+
+# Sign-in throttling (django-axes): 10 failed passwords for one username from one IP address lock
+# that pair for 15 minutes; other users on the same IP and the same user elsewhere can still sign
+# in. Covers the app's and the admin's sign-in (both authenticate through the backends above).
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# The client's IP: REMOTE_ADDR, unless a reverse proxy sits in front (DJANGO_BEHIND_PROXY); then the
+# header that proxy sets and overwrites (X-Real-IP, see docs/operations.md), never a header the
+# client could forge. The explicit order matters: django-ipware would otherwise trust X-Forwarded-For.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in envlist("DJANGO_CLIENT_IP_HEADER", "X-Real-IP"))
+    + ("REMOTE_ADDR",)
+    if BEHIND_PROXY
+    else ("REMOTE_ADDR",)
+)
+
+# Cache (Django's cache framework): rendered case pages and live panels, keyed on the case's state
+# (cases/caching.py), so an unchanged case is not rendered again (docs/performance.md). Default:
+# memory of each app-server process. Several app servers can share a database cache table
+# (DJANGO_CACHE=db; run `manage.py createcachetable` once) — see docs/operations.md.
+_CACHE = os.environ.get("DJANGO_CACHE", "locmem").strip().lower()
+if _CACHE == "db":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tumorboard_cache"}}
+elif _CACHE in ("locmem", ""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tumorboard",
+            "OPTIONS": {"MAX_ENTRIES": envint("DJANGO_CACHE_ENTRIES", 500)},
+        }
+    }
+elif _CACHE == "none":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    raise ImproperlyConfigured(f"DJANGO_CACHE must be locmem, db or none, not {_CACHE!r}")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"message": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Request lines carry URLs only; patient values travel in POST bodies, never in URLs.
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One JSON line per request (tumorboard/middleware.py); DJANGO_REQUEST_LOG=false silences it.
+        "tumorboard.request": {
+            "handlers": ["requests"],
+            "level": "INFO" if envbool("DJANGO_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        # django-axes warns of each failed and locked sign-in (username and address masked); no chatter.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tumorboard-demo")

@@ -6,6 +6,7 @@ file is refused in a form with the same words.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Final
 
@@ -38,8 +39,10 @@ RANGES: Final[dict[str, Range]] = {
 
 
 def _fmt(number: float) -> str:
-    """Shortest readable form: 7.0 → "7", 0.5 → "0.5", 10000000 → "10000000"."""
-    return f"{number:g}" if abs(number) < 1e6 else str(int(number))
+    """Shortest readable form: 7.0 → "7", 0.5 → "0.5", 10000000 → "10000000", inf → "inf"."""
+    if not math.isfinite(number) or abs(number) < 1e6:
+        return f"{number:g}"
+    return str(int(number))
 
 
 def describe(field: str) -> str:
@@ -59,7 +62,7 @@ def range_problem(field: str, value: float, path: str | None = None) -> str | No
     r = RANGES[field]
     name = path or field
     shown = _fmt(value) if value == value else "NaN"  # NaN never equals itself
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         return f"{name}: {shown} is not a number (expected {describe(field)})"
     if r.whole and value != int(value):
         return f"{name}: {shown} is not a whole number (expected {describe(field)})"

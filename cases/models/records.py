@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases.clinical.facts import LAB_ANALYTES
 from cases.models.case import Case, yes_no_unknown
 from cases.models.versioning import Versioned
 from cases.validators import PlausibleRange, not_in_future
@@ -128,15 +129,8 @@ class LabResult(DatedRecord):
     pivka_mau_ml = measurement("PIVKA-II (mAU/mL)", "pivka_mau_ml")
     history = HistoricalRecords()
 
-    ANALYTES = (
-        "bilirubin_mg_dl",
-        "albumin_g_dl",
-        "inr",
-        "ast_u_l",
-        "platelets_10e9_l",
-        "afp_ng_ml",
-        "pivka_mau_ml",
-    )
+    # The fields of the case format's record, in its order (CASE_FORMAT.md).
+    FORMAT_FIELDS = LAB_ANALYTES
 
     class Meta(DatedRecord.Meta):
         verbose_name = "lab result"
@@ -146,7 +140,7 @@ class LabResult(DatedRecord):
         return f"Labs {self.date}"
 
     def clean(self) -> None:
-        if all(getattr(self, name) is None for name in self.ANALYTES):
+        if all(getattr(self, name) is None for name in self.FORMAT_FIELDS):
             raise ValidationError("Enter at least one lab value.")
 
 
@@ -157,6 +151,8 @@ class ClinicalFinding(DatedRecord):
     ascites = models.CharField(max_length=16, choices=Ascites.choices, blank=True)
     encephalopathy = models.CharField(max_length=10, choices=Encephalopathy.choices, blank=True)
     history = HistoricalRecords()
+
+    FORMAT_FIELDS = ("ascites", "encephalopathy")
 
     class Meta(DatedRecord.Meta):
         verbose_name = "clinical finding"
@@ -179,6 +175,16 @@ class Imaging(DatedRecord):
     extrahepatic_spread = yes_no_unknown("extrahepatic spread")
     history = HistoricalRecords()
 
+    FORMAT_FIELDS = (
+        "nodule_count",
+        "largest_cm",
+        "liver_involvement_pct",
+        "portal_vein_invasion",
+        "hepatic_vein_invasion",
+        "bile_duct_invasion",
+        "extrahepatic_spread",
+    )
+
     class Meta(DatedRecord.Meta):
         verbose_name = "imaging study"
         verbose_name_plural = "imaging studies"
@@ -195,6 +201,8 @@ class Endoscopy(DatedRecord):
     varices = models.CharField(max_length=5, choices=Varices.choices, blank=True)
     varices_treated = yes_no_unknown("varices treated")
     history = HistoricalRecords()
+
+    FORMAT_FIELDS = ("varices", "varices_treated")
 
     class Meta(DatedRecord.Meta):
         verbose_name_plural = "endoscopies"
@@ -216,6 +224,16 @@ class TaceSession(DatedRecord):
     new_vascular_invasion = yes_no_unknown("new vascular invasion")
     new_extrahepatic_spread = yes_no_unknown("new extrahepatic spread")
     history = HistoricalRecords()
+
+    FORMAT_FIELDS = (
+        "technique",
+        "response",
+        "response_date",
+        "tumor_count_after",
+        "insufficient_lesion_response",
+        "new_vascular_invasion",
+        "new_extrahepatic_spread",
+    )
 
     class Meta(DatedRecord.Meta):
         verbose_name = "TACE session"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.adapters import case_to_facts, with_records
+from cases.caching import cached_panel
 from cases.charts import algorithm_diagram, timeline
 from cases.clinical import Assessment, assess
 from cases.clinical.facts import CaseFacts
@@ -165,9 +166,13 @@ def case_create_preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require("change_case")
 def case_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _stored(pk)
-    case_form, findings = _forms(request, case)
-    return render(request, PANEL, _panel_context(case_form, findings, case))
+    def panel() -> HttpResponse:
+        case = _stored(pk)
+        case_form, findings = _forms(request, case)
+        return render(request, PANEL, _panel_context(case_form, findings, case))
+
+    # The same values over the same stored case give the same panel (cases/caching.py).
+    return cached_panel(request, pk, panel)
 
 
 def _assessed(case: Case, proposal: str | None = None) -> tuple[CaseFacts, Assessment]:

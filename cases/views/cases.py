@@ -5,35 +5,43 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.adapters import case_to_facts, with_records
-from cases.concurrency import conflict_message, differences, rebind
-from cases.models.versioning import StaleEdit
+from cases.caching import cached_page
 from cases.charts import timeline
 from cases.clinical import assess
-from cases.presenters import summarise
-
+from cases.concurrency import conflict_message, differences, rebind
 from cases.forms import RECORD_MODELS, record_form_class
-from cases.models import Case, Status
+from cases.models import Case, LabResult, Status, TaceSession
+from cases.models.versioning import StaleEdit
+from cases.presenters import summarise
 
 
 CASES_PER_PAGE = 50
 
 
+@require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
+    # Correlated sub-selects, evaluated only for the 50 rows shown: a join-and-group over every
+    # case's sessions and labs made the list O(number of cases) (docs/performance.md).
+    sessions = (
+        TaceSession.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    )
+    child_pugh_labs = (
+        LabResult.objects.filter(case=OuterRef("pk"))
+        .filter(Q(bilirubin_mg_dl__isnull=False) | Q(albumin_g_dl__isnull=False) | Q(inr__isnull=False))
+        .order_by("-date")
+        .values("date")[:1]
+    )
     cases = Case.objects.annotate(
-        tace_count=Count("tace_sessions", distinct=True),
-        child_pugh_inputs_date=Max(
-            "labs__date",
-            filter=Q(labs__bilirubin_mg_dl__isnull=False)
-            | Q(labs__albumin_g_dl__isnull=False)
-            | Q(labs__inr__isnull=False),
-        ),
+        tace_count=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
+        child_pugh_inputs_date=Subquery(child_pugh_labs),
     ).order_by("-updated_at", "label")
     query = request.GET.get("q", "").strip()
     if query:
@@ -49,13 +57,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """All the case's data, its current assessment and its TACE timeline."""
-    case = get_object_or_404(with_records(), pk=pk)
-    facts = case_to_facts(case)
-    assessment = assess(facts, timezone.localdate())
-    context = {"case": case, "summary": summarise(assessment), "timeline": timeline(facts, assessment.as_of)}
-    return render(request, "cases/case_detail.html", context)
+
+    def page() -> HttpResponse:
+        case = get_object_or_404(with_records(), pk=pk)
+        facts = case_to_facts(case)
+        assessment = assess(facts, timezone.localdate())
+        context = {"case": case, "summary": summarise(assessment), "timeline": timeline(facts, assessment.as_of)}
+        return render(request, "cases/case_detail.html", context)
+
+    # Rendered again only when the case changed (cases/caching.py; docs/performance.md).
+    return cached_page(request, pk, page)
 
 
 def _records_changed(request: HttpRequest, case: Case) -> HttpResponse:
@@ -135,6 +149,7 @@ def record_delete(request: HttpRequest, pk: int, kind: str, record_pk: int) -> H
     return redirect(f"{record.case.get_absolute_url()}#{kind}")
 
 
+@require_GET
 def rule_catalogue(request: HttpRequest) -> HttpResponse:
     """The rule book for users, generated from the same catalogue the engine cites."""
     from cases.clinical.catalogue import RULES

@@ -6,6 +6,7 @@ Chromium the tests skip with a message, except in CI (CI=true), where that is a 
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -53,7 +54,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def demo_data(transactional_db: None) -> None:
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -61,16 +62,21 @@ def sign_in(live_server: Any, page: Any) -> Callable[[str], Any]:
     """Sign in through the login form as a demo user; returns the page."""
 
     def do(username: str = "demo-coordinator") -> Any:
-        from django.conf import settings
-
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", settings.DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/cases/")
-        return page
+        return sign_in_page(page, live_server.url, username)
 
     return do
+
+
+def sign_in_page(page: Any, base_url: str, username: str) -> Any:
+    """Sign `page` in through the login form as a demo user (any browser context)."""
+    from django.conf import settings
+
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", settings.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/cases/")
+    return page
 
 
 @pytest.fixture

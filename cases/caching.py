@@ -1,0 +1,116 @@
+"""Rendered answers of the case page and the live panel, kept while the case has not changed.
+
+Rendering the case page's templates costs about six times a bare request (docs/performance.md);
+the assessment itself is cheap. So the views keep what they rendered in Django's cache framework
+(`settings.CACHES`, default: each process's memory; `DJANGO_CACHE=db` shares one table between
+app servers) under a key made of:
+
+- the case's *state*: one query reading the case's version and last change (`updated_at`, which
+  every record save bumps through `touch_case`) and, per kind of record, how many there are and
+  the sum of their versions (a deleted record changes the count; an edited one its version), and
+  the case's board decisions (count and last change);
+- today's date (the assessment and the timeline are "as of today");
+- what the request sent that shapes the answer: the live panel's form values; for the full page,
+  the signed-in user and the browser's CSRF secret (the page carries the user's name and a CSRF
+  token), so a cached page is only ever served to the user and browser it was rendered for.
+
+Details the page shows from other tables (a decision's meeting date, a signer's name, the user's
+role) are refreshed at the latest after PAGE_SECONDS. A response with pending messages ("Lab
+saved.") is never cached or served from the cache.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from cases import models as m
+
+PAGE_SECONDS = 60
+PANEL_SECONDS = 600
+RECORD_MODELS = (m.LabResult, m.ClinicalFinding, m.Imaging, m.Endoscopy, m.TaceSession, m.SystemicTherapy)
+
+
+@functools.cache
+def _state_sql() -> str:
+    """One SELECT over the case row with a sub-select per aggregate (built once: the ORM would take
+    longer to compose it than the database takes to answer it)."""
+    q = connection.ops.quote_name
+    columns = [f"c.{q('version')}", f"c.{q('updated_at')}"]
+
+    def sub(model: Any, aggregate: str) -> str:
+        return f"(SELECT {aggregate} FROM {q(model._meta.db_table)} r WHERE r.{q('case_id')} = c.{q('id')})"
+
+    for model in RECORD_MODELS:
+        columns += [sub(model, "COUNT(*)"), sub(model, f"SUM(r.{q('version')})")]
+    columns += [sub(m.Decision, "COUNT(*)"), sub(m.Decision, f"MAX(r.{q('updated_at')})")]
+    return f"SELECT {', '.join(columns)} FROM {q(m.Case._meta.db_table)} c WHERE c.{q('id')} = %s"
+
+
+def case_state(pk: int) -> tuple[Any, ...] | None:
+    """Everything the case's pages are computed from, in one query; None if there is no such case."""
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), [pk])
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else None
+
+
+def _key(kind: str, *parts: Any) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"tumorboard:{kind}:{digest}"
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def cached_page(request: HttpRequest, pk: int, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The case page for this user and browser, rendered again only when the case changed."""
+    if len(messages.get_messages(request)) or not request.user.is_authenticated:
+        return render()
+    state = case_state(pk)
+    if state is None:
+        return render()  # the view answers 404
+
+    def key() -> str | None:
+        # The browser's CSRF secret (from its cookie, or the one the rendered page just created).
+        secret = request.META.get("CSRF_COOKIE")
+        return _key("case-page", pk, state, _today(), request.user.pk, secret) if secret else None
+
+    lookup = key()
+    content = cache.get(lookup) if lookup else None
+    if content is not None:
+        return HttpResponse(content)
+    response = render()
+    store = key()
+    if response.status_code == 200 and store and not len(messages.get_messages(request)):
+        cache.set(store, response.content, PAGE_SECONDS)
+    return response
+
+
+def cached_panel(request: HttpRequest, pk: int, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The live panel for these form values over the stored case, computed again when either changes.
+
+    The panel shows no user-specific content, so every user posting the same values shares it.
+    """
+    state = case_state(pk)
+    if state is None:
+        return render()
+    values = sorted((k, v) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken")
+    key = _key("case-panel", pk, state, _today(), values)
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = render()
+    if response.status_code == 200:
+        cache.set(key, response.content, PANEL_SECONDS)
+    return response

@@ -1,0 +1,521 @@
+"""The board meeting: who attends, the agenda, and the decisions the board signs.
+
+Every model is history-tracked and validates itself on save. A signed decision is frozen: it keeps
+a snapshot of the case document and of the engine's assessment at the moment of signing, refuses
+any later change, and is corrected only by a new decision that points at it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases import meetings as rules
+from cases.clinical.labels import PROPOSAL_LABELS
+from cases.clinical.vocab import PROPOSALS
+from cases.models.case import Case
+
+if TYPE_CHECKING:
+    from cases.clinical import Assessment
+    from cases.clinical.facts import CaseFacts
+
+
+class Specialty(models.TextChoices):
+    HEPATOLOGY = "hepatology", "Hepatology"
+    INTERVENTIONAL_RADIOLOGY = "interventional_radiology", "Interventional radiology"
+    ONCOLOGY = "oncology", "Oncology"
+    SURGERY = "surgery", "Surgery"
+    PATHOLOGY = "pathology", "Pathology"
+    RADIOLOGY = "radiology", "Radiology"
+    NURSING = "nursing", "Nursing"
+    OTHER = "other", "Other"
+
+
+class BoardProfile(models.Model):
+    """A board member's usual specialty, offered when they are added to a meeting.
+
+    The specialty lives on the person (one place to keep it) *and* is copied onto each attendance
+    row (``Attendee.specialty``): minutes and quorum of a past meeting must not change when a
+    person's profile changes later, and a person may sit in once in another capacity.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_profile")
+    specialty = models.CharField(max_length=24, choices=Specialty.choices)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_specialty_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.full_clean()
+        super().save(*args, **kwargs)
+
+
+class Meeting(models.Model):
+    """One sitting of the tumor board."""
+
+    title = models.CharField(max_length=120, default="Liver tumor board")
+    starts_at = models.DateTimeField("date and time")
+    location = models.CharField(max_length=120, blank=True, help_text="Room, or leave blank for a video meeting.")
+    video_link = models.URLField(blank=True)
+    # The agenda item the room is looking at, set by the coordinator's controls.
+    current_item = models.ForeignKey(
+        "AgendaItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # Raised whenever what the displays show changes; a display polls it and answers 204 while it
+    # is unchanged, so an idle room costs one indexed read per display per second.
+    display_version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moving through the agenda is not an edit of the meeting: no history row per key press.
+    history = HistoricalRecords(excluded_fields=["current_item", "display_version"])
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if not self.location.strip() and not self.video_link.strip():
+            raise ValidationError("Give a location or a video link, so attendees know where to go.")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.full_clean()
+        super().save(*args, **kwargs)
+
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.day >= timezone.localdate()
+
+    def quorum(self) -> rules.Quorum:
+        """From the attendees marked present (uses a prefetched ``attendees`` when there is one)."""
+        return rules.quorum(a.specialty for a in self.attendees.all() if a.present)
+
+    # --- the room's display -------------------------------------------------------------------
+
+    def bump_display(self) -> None:
+        Meeting.objects.filter(pk=self.pk).update(display_version=F("display_version") + 1)
+
+    def show(self, item: AgendaItem) -> None:
+        """Put an agenda item on every display (showing the current one again refreshes them)."""
+        if item.meeting_id != self.pk:
+            raise ValidationError("That case is not on this meeting's agenda.")
+        Meeting.objects.filter(pk=self.pk).update(current_item=item, display_version=F("display_version") + 1)
+        self.current_item = item
+
+    def step(self, offset: int) -> AgendaItem | None:
+        """Move the displays ``offset`` items along the agenda; stays put at either end."""
+        items = list(self.items.all())
+        if not items:
+            return None
+        ids = [i.pk for i in items]
+        index = ids.index(self.current_item_id) if self.current_item_id in ids else 0
+        target = items[max(0, min(len(items) - 1, index + offset))]
+        if target.pk != self.current_item_id:
+            self.show(target)
+        return target
+
+    def shown_item(self, items: list[AgendaItem]) -> AgendaItem | None:
+        """The item on the displays: the current one, else the first on the agenda."""
+        for item in items:
+            if item.pk == self.current_item_id:
+                return item
+        return items[0] if items else None
+
+    # --- agenda -------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def move_item(self, item: AgendaItem, offset: int) -> None:
+        """Swap an item with its neighbour (offset -1 = earlier, +1 = later)."""
+        items = list(self.items.select_for_update())
+        index = [i.pk for i in items].index(item.pk)
+        other = index + offset
+        if not 0 <= other < len(items):
+            return
+        items[index], items[other] = items[other], items[index]
+        self.renumber(items)
+
+    def renumber(self, items: list[AgendaItem]) -> None:
+        for position, item in enumerate(items, start=1):
+            if item.position != position:
+                item.position = position
+                item.save()
+        self.bump_display()
+
+
+class Attendee(models.Model):
+    """A person invited to a meeting, with the specialty they sit for and whether they came."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances")
+    specialty = models.CharField(max_length=24, choices=Specialty.choices)
+    # None until the coordinator marks the person: not yet marked is not "present".
+    present = models.BooleanField(null=True, blank=True, default=None)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["specialty", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                name="attendee_once_per_meeting",
+                violation_error_message="This person is already on the attendee list.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_specialty_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.full_clean()
+        super().save(*args, **kwargs)
+
+    @property
+    def presence_label(self) -> str:
+        return {True: "Present", False: "Absent", None: "Not marked"}[self.present]
+
+
+class AgendaItem(models.Model):
+    """A case on a meeting's agenda, in order, with the question put to the board."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    question = models.TextField("question for the board", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "case"],
+                name="case_once_per_meeting",
+                violation_error_message="This case is already on that meeting's agenda.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.case.label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.position:
+            last = AgendaItem.objects.filter(meeting_id=self.meeting_id).aggregate(last=Max("position"))["last"]
+            self.position = (last or 0) + 1
+        self.full_clean()
+        super().save(*args, **kwargs)
+
+    # These read ``decisions.all()`` so a prefetched list serves every item of an agenda.
+    @property
+    def signed_decision(self) -> Decision | None:
+        """The decision in force: the latest signed one that no signed correction replaces."""
+        signed = [d for d in self.decisions.all() if d.is_signed]
+        replaced = {d.corrects_id for d in signed}
+        current = [d for d in signed if d.pk not in replaced]
+        return max(current, key=lambda d: d.signed_at, default=None)  # type: ignore[arg-type, return-value]
+
+    @property
+    def draft_decision(self) -> Decision | None:
+        return next((d for d in self.decisions.all() if not d.is_signed), None)
+
+
+class DeviationReason(models.TextChoices):
+    PATIENT_PREFERENCE = "patient_preference", "Patient preference"
+    COMORBIDITY = "comorbidity", "Comorbidity"
+    TRIAL_ENROLMENT = "trial_enrolment", "Trial enrolment"
+    OTHER = "other", "Other"
+
+
+class ConcordanceStatus(models.TextChoices):
+    CONCORDANT = rules.CONCORDANT, "Follows the algorithm"
+    DEVIATING = rules.DEVIATING, "Deviates from the algorithm"
+
+
+PLAN_CHOICES = [(key, PROPOSAL_LABELS[key]) for key in PROPOSALS] + [(rules.OTHER_PLAN, "Other (describe)")]
+
+
+class DecisionLocked(Exception):
+    """A signed decision was about to change. Correct it with a new decision instead."""
+
+
+class DecisionManager(models.Manager["Decision"]):
+    # The case page lists ``case.decisions`` with meeting, signer and recorder: one query.
+    def get_queryset(self) -> models.QuerySet[Decision]:
+        return super().get_queryset().select_related("agenda_item__meeting", "signed_by", "recorded_by")
+
+
+class Decision(models.Model):
+    """The board's decision on one agenda item.
+
+    Drafted and edited freely, then signed. Concordance with the algorithm is computed from the
+    engine (``cases.meetings.judge_plan``), never taken from a form. Signing stores the case
+    document, the assessment and the rule-set id of that moment and freezes the row.
+    """
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions", editable=False)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction", editable=False
+    )
+    plan = models.CharField("plan", max_length=40, choices=PLAN_CHOICES)
+    plan_other = models.CharField("plan in words", max_length=200, blank=True)
+    rationale = models.TextField(blank=True)
+    deviation_reason = models.CharField(
+        "reason for deviating", max_length=20, choices=DeviationReason.choices, blank=True
+    )
+    deviation_note = models.TextField("about the deviation", blank=True)
+    dissent = models.TextField("dissenting opinions", blank=True)
+    next_review = models.DateField("next review", null=True, blank=True)
+    acknowledged_flags = models.JSONField(default=list, blank=True, editable=False)
+    concordance = models.CharField(max_length=10, choices=ConcordanceStatus.choices, blank=True, editable=False)
+    concordance_why = models.TextField(blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rule_set = models.CharField(max_length=20, blank=True, editable=False)
+    case_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    assessment_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = DecisionManager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda_item"],
+                condition=Q(signed_at__isnull=True),
+                name="one_draft_decision_per_agenda_item",
+                violation_error_message="This case already has a draft decision: continue that one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True)
+                | Q(signed_by__isnull=False, case_snapshot__isnull=False, assessment_snapshot__isnull=False),
+                name="signed_decision_has_its_snapshot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.label}: {self.plan_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decision_detail", args=[self.agenda_item.meeting_id, self.pk])
+
+    # --- what it says -------------------------------------------------------------------------
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def plan_label(self) -> str:
+        if self.plan == rules.OTHER_PLAN:
+            return self.plan_other or "Other"
+        return PROPOSAL_LABELS.get(self.plan, self.plan)
+
+    @property
+    def deviates(self) -> bool:
+        return self.concordance == ConcordanceStatus.DEVIATING
+
+    @property
+    def proposal(self) -> str | None:
+        """The plan as the engine's proposal key (None for a plan in free text)."""
+        return self.plan if self.plan in PROPOSALS else None
+
+    @property
+    def stop_flags(self) -> list[str]:
+        """Stop flags the plan raised when it was signed (from the frozen assessment)."""
+        flags = (self.assessment_snapshot or {}).get("flags", [])
+        return [f["id"] for f in flags if f.get("severity") == "stop"]
+
+    # --- the engine ---------------------------------------------------------------------------
+
+    def assess_now(self, as_of: datetime.date | None = None) -> tuple[CaseFacts, Assessment]:
+        """The stored case as the engine sees it today, with this plan as the proposal."""
+        from cases.adapters import case_to_facts, with_records
+        from cases.clinical import assess
+
+        facts = case_to_facts(with_records().get(pk=self.agenda_item.case_id))
+        return facts, assess(facts, as_of or timezone.localdate(), self.proposal)
+
+    def judge(self, facts: CaseFacts, assessment: Assessment) -> rules.Concordance:
+        return rules.judge_plan(self.plan, assessment, rules.ongoing_regimen(facts))
+
+    # --- validation and saving ----------------------------------------------------------------
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.plan == rules.OTHER_PLAN and not self.plan_other.strip():
+            errors["plan_other"] = "Describe the plan in words when it is not one of the listed plans."
+        if self.plan != rules.OTHER_PLAN and self.plan_other.strip():
+            errors["plan_other"] = "Only a plan of the kind “Other” is described in words: choose “Other” or clear this."
+        if self.next_review and self.agenda_item_id and self.next_review < self.agenda_item.meeting.day:
+            errors["next_review"] = "The next review cannot be before the meeting."
+        if self.corrects_id and self.corrects and not self.corrects.is_signed:
+            errors["plan"] = "Only a signed decision is corrected; edit a draft directly."
+        if self.corrects_id and self.corrects and self.corrects.agenda_item_id != self.agenda_item_id:
+            errors["plan"] = "A correction belongs to the same agenda item as the decision it corrects."
+        if not self.corrects_id and self.agenda_item_id and not self.is_signed:
+            signed = Decision.objects.filter(agenda_item_id=self.agenda_item_id, signed_at__isnull=False)
+            if signed.exclude(pk=self.pk).exists():
+                errors["plan"] = "This case already has a signed decision at this meeting: record a correction."
+        if errors:
+            raise ValidationError(errors)
+
+    def signing_problems(self, concordance: rules.Concordance) -> dict[str, str]:
+        """What stops this decision being signed, by form field."""
+        problems: dict[str, str] = {}
+        if not self.rationale.strip():
+            problems["rationale"] = "Write the board's rationale before signing."
+        if concordance.status == rules.DEVIATING and not self.deviation_reason:
+            problems["deviation_reason"] = "The plan deviates from the algorithm: give the reason before signing."
+        if self.deviation_reason == DeviationReason.OTHER and not self.deviation_note.strip():
+            problems["deviation_note"] = "Say what the other reason for deviating is."
+        unacknowledged = [flag for flag in concordance.stop_flags if flag not in self.acknowledged_flags]
+        if unacknowledged:
+            problems["acknowledged_flags"] = (
+                "Acknowledge each stop flag the plan raises before signing: " + ", ".join(unacknowledged) + "."
+            )
+        return problems
+
+    def _refuse_if_signed(self) -> None:
+        if self.pk and Decision.objects.filter(pk=self.pk, signed_at__isnull=False).exists():
+            raise DecisionLocked(f"Decision {self.pk} is signed and cannot change; record a correction.")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_signed()
+        self.case_id = self.agenda_item.case_id
+        self.full_clean()
+        if not self.is_signed:
+            # A draft's concordance follows the case as it is now; signing freezes it.
+            facts, assessment = self.assess_now()
+            self._set_concordance(self.judge(facts, assessment))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_if_signed()
+        return super().delete(*args, **kwargs)
+
+    def _set_concordance(self, concordance: rules.Concordance) -> None:
+        self.concordance = concordance.status
+        self.concordance_why = concordance.why
+
+    # --- signing and correcting ---------------------------------------------------------------
+
+    @transaction.atomic
+    def sign(self, user: Any, at: datetime.datetime | None = None) -> None:
+        """Sign and freeze: snapshot the case document and the assessment of this moment.
+
+        Raises ``DecisionLocked`` when already signed and ``ValidationError`` (by field) when the
+        rationale, the deviation reason or a stop-flag acknowledgment is missing.
+        """
+        from cases.clinical import case_to_document
+
+        Decision.objects.select_related(None).select_for_update().filter(pk=self.pk).first()  # one signer at a time
+        self._refuse_if_signed()
+        at = at or timezone.now()
+        facts, assessment = self.assess_now(timezone.localdate(at))
+        concordance = self.judge(facts, assessment)
+        problems = self.signing_problems(concordance)
+        if problems:
+            raise ValidationError(problems)
+        self._set_concordance(concordance)
+        self.rule_set = assessment.rule_set
+        self.case_snapshot = case_to_document(facts, assessment.as_of, self.proposal)
+        self.assessment_snapshot = assessment.to_dict()
+        self.signed_by = user
+        self.signed_at = at
+        self.full_clean()
+        super().save()
+
+    @transaction.atomic
+    def start_correction(self, user: Any) -> Decision:
+        """A new draft that corrects this signed decision, starting from its content and actions."""
+        if not self.is_signed:
+            raise ValidationError("Only a signed decision is corrected; edit the draft instead.")
+        if Decision.objects.filter(corrects=self).exists():
+            raise ValidationError("This decision has already been corrected: correct the newer decision.")
+        draft = Decision(
+            agenda_item=self.agenda_item,
+            corrects=self,
+            plan=self.plan,
+            plan_other=self.plan_other,
+            rationale=self.rationale,
+            deviation_reason=self.deviation_reason,
+            deviation_note=self.deviation_note,
+            dissent=self.dissent,
+            next_review=self.next_review,
+            recorded_by=user,
+        )
+        draft.save()
+        for action in self.actions.all():
+            FollowUpAction.objects.create(
+                decision=draft, description=action.description, owner=action.owner, due=action.due
+            )
+        return draft
+
+
+class FollowUpAction(models.Model):
+    """Something the board asked someone to do by a date. Frozen with its signed decision,
+    except that it can be marked done."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField("action", max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followup_actions")
+    due = models.DateField("due date")
+    done_at = models.DateTimeField(null=True, blank=True, editable=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    history = HistoricalRecords()
+
+    FROZEN = ("decision_id", "description", "owner_id", "due")
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = "follow-up action"
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.owner}, by {self.due})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.full_clean()
+        if Decision.objects.filter(pk=self.decision_id, signed_at__isnull=False).exists():
+            stored = FollowUpAction.objects.filter(pk=self.pk).values(*self.FROZEN).first() if self.pk else None
+            if stored is None or any(stored[name] != getattr(self, name) for name in self.FROZEN):
+                raise DecisionLocked("The decision is signed: its follow-up actions can only be marked done.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if Decision.objects.filter(pk=self.decision_id, signed_at__isnull=False).exists():
+            raise DecisionLocked("The decision is signed: its follow-up actions cannot be removed.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due < timezone.localdate()
+
+    def mark_done(self, user: Any) -> None:
+        self.done_at = timezone.now()
+        self.done_by = user
+        self.save()

@@ -1,0 +1,115 @@
+"""Factories and ready-made cases for the meeting tests (issue 5)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import factory
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from cases import models as m
+from tests.factories import (
+    CaseFactory,
+    ClinicalFactory,
+    EndoscopyFactory,
+    ImagingFactory,
+    LabFactory,
+    TaceFactory,
+    TherapyFactory,
+    days_ago,
+)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Meeting
+
+    title = "Liver tumor board"
+    starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+    location = "Room 3"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    case = factory.SubFactory(CaseFactory)
+    question = "Which treatment now?"
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Attendee
+
+    meeting = factory.SubFactory(MeetingFactory)
+    user = factory.Sequence(lambda n: User.objects.create_user(f"doctor{n}"))
+    specialty = "hepatology"
+    present = True
+
+
+def refractory_case(endoscopy: bool = True, **case: Any) -> m.Case:
+    """Child-Pugh A, ECOG 0, two stable-disease responses within six months: TACE-refractory.
+    With the endoscopy (small varices, treated) atezolizumab + bevacizumab is recommended;
+    without it, it needs work-up (and a plan for it raises the stop flag PIT-AB-EGD)."""
+    c = CaseFactory(**case)
+    LabFactory(case=c, date=days_ago(5))
+    ClinicalFactory(case=c, date=days_ago(5))
+    ImagingFactory(case=c, date=days_ago(10))
+    if endoscopy:
+        EndoscopyFactory(case=c, date=days_ago(40))
+    TaceFactory(case=c, date=days_ago(150), response="SD")
+    TaceFactory(case=c, date=days_ago(70), response="SD")
+    return c
+
+
+def responding_case(**case: Any) -> m.Case:
+    """Complete then partial response: not refractory, the algorithm stays at ALG-1 (continue TACE)."""
+    c = CaseFactory(**case)
+    LabFactory(case=c, date=days_ago(5))
+    ClinicalFactory(case=c, date=days_ago(5))
+    ImagingFactory(case=c, date=days_ago(10))
+    EndoscopyFactory(case=c, date=days_ago(40))
+    TaceFactory(case=c, date=days_ago(150), response="CR")
+    TaceFactory(case=c, date=days_ago(70), response="PR")
+    return c
+
+
+def on_therapy_case(imaging_days_ago: int | None, **case: Any) -> m.Case:
+    """On sorafenib (ongoing); the ALG-5 clock runs from the latest imaging."""
+    c = CaseFactory(**case)
+    LabFactory(case=c, date=days_ago(5))
+    ClinicalFactory(case=c, date=days_ago(5))
+    if imaging_days_ago is not None:
+        ImagingFactory(case=c, date=days_ago(imaging_days_ago))
+    TaceFactory(case=c, date=days_ago(400), response="SD")
+    TaceFactory(case=c, date=days_ago(330), response="SD")
+    TherapyFactory(case=c, regimen="sorafenib", start=days_ago(200), end=None, outcome="ongoing")
+    return c
+
+
+def signed_decision(item: m.AgendaItem, user: User, plan: str = "atezolizumab_bevacizumab", **fields: Any) -> m.Decision:
+    fields.setdefault("rationale", "Refractory; Child-Pugh A.")
+    decision = m.Decision.objects.create(agenda_item=item, plan=plan, recorded_by=user, **fields)
+    decision.sign(user)
+    return decision
+
+
+def sample_meeting(case: m.Case) -> m.Meeting:
+    """Meeting 1 with agenda item 1 (the given case), attendee 1 and a signed decision 1 with
+    action 1: the objects behind tests/urlconf.py's sample URLs."""
+    user = User.objects.create_user("sample-signer")
+    meeting = MeetingFactory(pk=1)
+    AttendeeFactory(pk=1, meeting=meeting, user=user)
+    item = AgendaItemFactory(pk=1, meeting=meeting, case=case)
+    decision = m.Decision.objects.create(pk=1, agenda_item=item, plan="other", plan_other="Watch", rationale="r",
+                                         deviation_reason="other", deviation_note="n", recorded_by=user)
+    m.FollowUpAction.objects.create(pk=1, decision=decision, description="Call", owner=user, due=days_ago(0))
+    decision.sign(user)
+    return meeting
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

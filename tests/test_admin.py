@@ -1,0 +1,46 @@
+"""The admin: every model's pages render, and the history records who changed what."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests.factories import CaseFactory, LabFactory
+from tests.test_live_panel import form_data
+
+
+@pytest.fixture
+def staff_client(db: None) -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="pw-for-tests-only"))
+    return client
+
+
+def test_every_registered_model_has_working_admin_pages(staff_client: Client) -> None:
+    LabFactory()
+    for model in admin.site._registry:
+        opts = model._meta
+        base = f"/admin/{opts.app_label}/{opts.model_name}/"
+        assert staff_client.get(base).status_code == 200, base
+        assert staff_client.get(f"{base}?q=T").status_code == 200, base
+        obj = model.objects.first()
+        if obj is not None:
+            assert staff_client.get(f"{base}{obj.pk}/change/").status_code == 200, base
+            assert staff_client.get(f"{base}{obj.pk}/history/").status_code == 200, base
+
+
+def test_history_records_the_user_for_app_and_admin_changes(member_client: Client, member, staff_client: Client) -> None:
+    case = CaseFactory(ecog=0)
+    data = form_data(member_client, case)
+    assert member_client.post(f"/cases/{case.pk}/edit/", {**data, "ecog": "1"}).status_code == 302
+    latest = case.history.latest("history_id")
+    assert latest.ecog == 1 and latest.history_user == member
+    change = staff_client.get(f"/admin/cases/case/{case.pk}/change/")
+    assert change.status_code == 200
+    post = {"label": case.label, "status": "open", "ecog": "2", "contraindication_immunotherapy": "",
+            "contraindication_bevacizumab": ""}
+    for prefix in ("tace_sessions", "labs", "clinical_findings", "imaging", "endoscopies", "systemic_therapies"):
+        post.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    assert staff_client.post(f"/admin/cases/case/{case.pk}/change/", post).status_code == 302
+    latest = case.history.latest("history_id")
+    assert latest.ecog == 2 and latest.history_user.username == "root"

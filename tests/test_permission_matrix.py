@@ -1,0 +1,87 @@
+"""Every URL × {anonymous, viewer, board member, coordinator} × {GET, POST}, against a stated table.
+
+The table is the access policy in one place: a change of policy is a change of this table.
+Codes: 200 shown or done, 302 done then redirected (or, for anonymous, sent to sign in), 403
+refused for the role, 405 wrong method, 409 refused because the thing is frozen (a signed
+decision). POSTs carry no form data: a write that is allowed answers with its form (200) or does
+something harmless with the sample objects (302). Sample objects: case 1 with lab 1, meeting 1 with
+attendee 1, agenda item 1 (case 1) and a signed decision 1 with follow-up action 1.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.conftest import signed_in
+from tests.factories import CaseFactory, LabFactory, user_with_role
+from tests.meeting_factories import sample_meeting
+from tests.urlconf import app_url_names, sample_url
+
+ROLES = {"viewer": "viewer", "member": "board member", "coordinator": "coordinator"}
+READ = {"GET": (200, 200, 200), "POST": (405, 405, 405)}
+
+# name: {method: (viewer, board member, coordinator)}
+POLICY: dict[str, dict[str, tuple[int, int, int]]] = {
+    # cases: everyone reads; members and coordinators edit; only coordinators create
+    "case_list": READ,
+    "rule_catalogue": READ,
+    "case_detail": READ,
+    "case_panel": READ,
+    "timeline": READ,
+    "recommendation": READ,
+    "case_assessment_api": READ,
+    "case_create": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "case_create_preview": {"GET": (405, 405, 405), "POST": (403, 403, 200)},
+    "case_edit": {"GET": (403, 200, 200), "POST": (403, 200, 200)},
+    "case_preview": {"GET": (405, 405, 405), "POST": (403, 200, 200)},
+    "record_add": {"GET": (403, 200, 200), "POST": (403, 200, 200)},
+    "record_edit": {"GET": (403, 200, 200), "POST": (403, 200, 200)},
+    "record_delete": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
+    # meetings: everyone reads and watches the display; coordinators run meetings
+    "meeting_list": READ,
+    "meeting_detail": READ,
+    "meeting_present": READ,
+    "meeting_poll": READ,
+    "meeting_minutes": READ,
+    "meeting_minutes_pdf": READ,
+    "followup": READ,
+    "concordance_report": READ,
+    "decision_detail": READ,
+    "decision_snapshot": READ,
+    "meeting_create": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "meeting_edit": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "agenda_add_case": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "agenda_add": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "attendee_add": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "attendee_presence": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "attendee_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "agenda_move": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "agenda_question": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "agenda_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meeting_go": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    # decisions: members and coordinators record them; item 1 is already decided (→ its decision)
+    "decision_new": {"GET": (403, 302, 302), "POST": (403, 302, 302)},
+    "decision_check": {"GET": (405, 405, 405), "POST": (403, 200, 200)},
+    "decision_edit": {"GET": (403, 409, 409), "POST": (403, 409, 409)},
+    "decision_correct": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
+    "action_done": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
+}
+
+
+def test_the_table_covers_every_url() -> None:
+    assert set(POLICY) == set(app_url_names())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_access(name: str, role: str, method: str) -> None:
+    case = CaseFactory(pk=1)
+    LabFactory(case=case, pk=1)
+    sample_meeting(case)
+    client = Client() if role == "anonymous" else signed_in(user_with_role(f"user-{role}", ROLES[role]))
+    response = client.get(sample_url(name)) if method == "GET" else client.post(sample_url(name))
+    expected = 302 if role == "anonymous" else POLICY[name][method][list(ROLES).index(role)]
+    assert response.status_code == expected, f"{method} {sample_url(name)} as {role}"
+    if role == "anonymous":
+        assert response["Location"].startswith("/login/")
