@@ -142,7 +142,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         form.save()
     else:
-        messages.error(request, "Attendee not added: " + " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "Attendee not added: " + " ".join(f"{f}: {e}" for f, errs in form.errors.items() for e in errs))
     return _back_to_meeting(request, meeting, "attendees")
 
 
@@ -213,6 +213,9 @@ def agenda_question(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
     if form.is_valid():
         form.save()
         item.meeting.bump_display()
+    else:
+        errors = " ".join(f"{field}: {e}" for field, errs in form.errors.items() for e in errs)
+        messages.error(request, f"Question for {item.case.label} not saved. {errors}")
     return _back_to_meeting(request, item.meeting, "agenda")
 
 

@@ -1,0 +1,89 @@
+"""Hostile and broken input posted to every form and htmx endpoint, as a signed-in coordinator.
+
+Generated data — wrong types, huge numbers, NaN/inf strings, unicode, empty and very long text,
+dates far in the past and future — must never cause a server error, never save part of a record,
+and a refusal always says which field was wrong.
+"""
+
+import re
+import string
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from django.contrib.auth.models import User
+
+from cases import models as m
+from cases.findings import FindingsForm
+from cases.forms import RECORD_FIELDS, CaseForm
+from tests.conftest import signed_in
+from tests.factories import CaseFactory, LabFactory, user_with_role
+from tests.meeting_factories import sample_meeting
+from tests.test_permission_matrix import POLICY
+from tests.urlconf import sample_url
+
+# Every endpoint a coordinator may POST to (the access table says which).
+POST_ENDPOINTS = sorted(name for name, codes in POLICY.items() if codes["POST"][2] != 405)
+
+FIELD_NAMES = sorted(
+    set(CaseForm.base_fields)
+    | set(FindingsForm().fields)
+    | {name for names in RECORD_FIELDS.values() for name in names}
+    | {"title", "starts_at", "location", "video_link", "question", "plan", "plan_other", "rationale",
+       "deviation_reason", "deviation_note", "dissent", "next_review", "acknowledge_stop_flags", "user",
+       "specialty", "presence", "direction", "item", "cases", "meeting", "version", "kind", "proposal"}
+)
+
+hostile_text = st.one_of(
+    st.sampled_from(["", " ", "NaN", "nan", "inf", "-Infinity", "1e309", "-1", "0", "99999999999999999999",
+                     "3,9", "２", "true", "null", "None", "0001-01-01", "9999-12-31", "2026-02-30",
+                     "<script>x</script>", "'; DROP TABLE cases_case; --", "\u202e\u0000"]),
+    st.text(alphabet=string.printable + "éß中😀", max_size=40),
+    st.text(min_size=3000, max_size=3500),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.dates().map(str),
+)
+
+
+def database_state() -> tuple:
+    """What a partial save would change: row counts and version sums of every editable table."""
+    models = [m.Case, m.LabResult, m.ClinicalFinding, m.Imaging, m.Endoscopy, m.TaceSession, m.SystemicTherapy,
+              m.Meeting, m.Attendee, m.AgendaItem, m.Decision, m.FollowUpAction]
+    state = [model.objects.count() for model in models]
+    state += [sum(model.objects.values_list("version", flat=True)) for model in models[:7]]
+    state += list(m.Case.objects.order_by("pk").values_list("label", "ecog", "weight_kg"))
+    state += list(m.AgendaItem.objects.order_by("pk").values_list("question", "position"))
+    return tuple(state)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", POST_ENDPOINTS)
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.dictionaries(st.sampled_from(FIELD_NAMES), hostile_text, min_size=1, max_size=8))
+def test_hostile_posts_never_fail_or_half_save(name: str, data: dict[str, str]) -> None:
+    if not m.Case.objects.filter(pk=1).exists():
+        case = CaseFactory(pk=1)
+        LabFactory(case=case, pk=1)
+        sample_meeting(case)
+    client: Client = signed_in(User.objects.get(username="hostile") if User.objects.filter(
+        username="hostile").exists() else user_with_role("hostile", "coordinator"))
+    before = database_state()
+    response = client.post(sample_url(name), data, follow=True)
+    assert response.status_code < 500
+    html = response.content.decode()
+    refused = response.status_code >= 400 or any(
+        marker in html for marker in ("is-invalid", "alert-danger", "Cannot assess", 'id="edit-conflict"')
+    )
+    if refused:
+        assert database_state() == before, "a refused post changed the database"
+    if response.status_code < 400 and refused:
+        invalid = re.findall(r'class="[^"]*is-invalid[^"]*"|id="error_\d+_id_[a-z_0-9]+"', html)
+        alerts = re.findall(r'class="alert alert-danger[^"]*"[^>]*>(.*?)</div>', html, re.S)
+        named = any(re.search(r"\b[a-z_]+: ", alert) for alert in alerts)
+        assert invalid or named or "Cannot assess" in html or 'id="edit-conflict"' in html, (
+            "an error that does not say which field it is about"
+        )
