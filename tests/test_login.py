@@ -188,3 +188,18 @@ def test_twelve_hours_idle_signs_the_user_out(client: Client) -> None:
     response = client.get("/cases/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=")
+
+
+@pytest.mark.django_db
+def test_the_display_poll_does_not_keep_an_idle_session_alive(client: Client) -> None:
+    from tests.meeting_factories import MeetingFactory
+
+    meeting = MeetingFactory()
+    user_with_role("alice", "viewer")
+    assert sign_in(client, "alice", PASSWORD).status_code == 302
+    _age(client, 3600)
+    before = _session_row(client).expire_date
+    assert client.get(f"/meetings/{meeting.pk}/present/poll/?v=0").status_code in (200, 204)
+    assert _session_row(client).expire_date == before  # the screen polled; the user did nothing
+    client.get("/cases/")
+    assert _session_row(client).expire_date > before  # a person's request renews it

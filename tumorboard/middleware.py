@@ -95,6 +95,8 @@ class SessionRenewalMiddleware:
         session = getattr(request, "session", None)
         if session is None or not session.accessed or session.modified:
             return response  # never loaded (e.g. /healthz), or saved anyway
+        if getattr(request, "keeps_session_idle", False):
+            return response  # machine traffic (the display's poll) is not user activity
         stored = getattr(session, "stored_expiry", None)
         if stored is None or session.is_empty():
             return response

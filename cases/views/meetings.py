@@ -244,7 +244,9 @@ def meeting_present(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_poll(request: HttpRequest, pk: int) -> HttpResponse:
     """204 while the display shows the latest version (one indexed read, no engine run);
-    otherwise the new stage."""
+    otherwise the new stage. A poll is the screen's doing, not the user's: it does not count as
+    activity, so an unattended display still signs out after the idle limit."""
+    request.keeps_session_idle = True  # type: ignore[attr-defined]  # read by SessionRenewalMiddleware
     version = Meeting.objects.filter(pk=pk).values_list("display_version", flat=True).first()
     if version is None:
         raise Http404("No such meeting")
