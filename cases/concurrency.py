@@ -22,7 +22,9 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # An edit must say which version it was read at; without it, no stale save is detected.
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
 
     def _post_clean(self) -> None:
         super()._post_clean()

@@ -59,18 +59,13 @@ class Change:
     version: int | None = None  # the version of the shown record the form was read at
 
 
-def _latest(records: Any) -> Any:
-    """The latest record of a prefetched relation (ordered by date), or None."""
-    items = list(records.all())
-    return items[-1] if items else None
-
-
 class FindingsForm(forms.Form):
     """Latest findings, one block per kind of dated record, prefilled from the stored case."""
 
     def __init__(self, *args: Any, case: m.Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.previous: dict[str, Any] = {}
+        self.dates: dict[str, set[datetime.date]] = {}  # dates that already hold a record, per kind
         for block in BLOCKS:
             # The version of the record this block was filled from: a stale save is refused.
             self.fields[f"{block.kind}_version"] = forms.IntegerField(
@@ -83,8 +78,11 @@ class FindingsForm(forms.Form):
                 field = clinical_formfield(block.model._meta.get_field(name), required=False)
                 assert field is not None
                 self.fields[name] = field
-            latest = _latest(getattr(case, RELATED_NAME[block.kind])) if case and case.pk else None
+            records = list(getattr(case, RELATED_NAME[block.kind]).all()) if case and case.pk else []
+            latest = records[-1] if records else None
             self.previous[block.kind] = latest
+            self.dates[block.kind] = {record.date for record in records}
+            self.fields[f"{block.kind}_version"].required = latest is not None
             if latest is not None:
                 self.initial[f"{block.kind}_version"] = latest.version
                 self.initial[block.date_field] = latest.date
@@ -110,6 +108,13 @@ class FindingsForm(forms.Form):
             has_values = any(cleaned.get(name) not in (None, "") for name in block.fields)
             if has_values and cleaned.get(block.date_field) is None and self.previous[block.kind] is None:
                 self.add_error(block.date_field, f"{block.date_field}: enter the date of these findings")
+            date, previous = cleaned.get(block.date_field), self.previous[block.kind]
+            if date is not None and date != (previous.date if previous else None) and date in self.dates[block.kind]:
+                # Moving the block onto an older record's date would overwrite that record unseen.
+                self.add_error(
+                    block.date_field,
+                    f"{block.date_field}: there is already a record of this kind on {date}; edit it on the case page",
+                )
         return cleaned
 
     def changes(self) -> list[Change]:
@@ -163,9 +168,12 @@ def save_changes(case: m.Case, changes: list[Change]) -> None:
             record = model.objects.filter(case=case, date=change.previous_date).first()
             if record is None:
                 raise StaleEdit(None)  # deleted meanwhile
-            record.version = change.version or record.version
+            record.version = change.version
         else:
-            record = model.objects.filter(case=case, date=change.date).first() or model(case=case, date=change.date)
+            existing = model.objects.filter(case=case, date=change.date).first()
+            if existing is not None:
+                raise StaleEdit(existing)  # saved by someone else since the form was read
+            record = model(case=case, date=change.date)
         for name, value in values.items():
             setattr(record, name, value)
         record.save()

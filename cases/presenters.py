@@ -204,6 +204,23 @@ def _status_text(status: str, value: str | None, missing: tuple[str, ...] = ()) 
     return STATUS_LABELS.get(status, status)
 
 
+# What to say when the engine gives no line: the reason comes from the algorithm position, so an
+# unknown position never reads as a firm "no".
+NO_LINE_TEXT = {
+    "UNKNOWN": "Line not known: data missing",
+    "ALG-5": "On systemic therapy",
+    "BSC": "Best supportive care",
+    "OUTSIDE": "Outside the trials' population",
+    "ALG-1": "TACE continues: not a systemic candidate now",
+}
+
+
+def _line_text(a: Assessment) -> str:
+    if a.line:
+        return {1: "First line", 2: "Second line"}.get(a.line, f"Line {a.line}")
+    return NO_LINE_TEXT.get(a.algorithm.current_step, "No systemic line now")
+
+
 def summarise(assessment: Assessment) -> Summary:
     a = assessment
     cp = a.child_pugh
@@ -264,7 +281,7 @@ def summarise(assessment: Assessment) -> Summary:
         missing=tuple(input_label(m) for m in a.missing),
         step=a.algorithm.current_step,
         step_label=STEP_LABELS[a.algorithm.current_step],
-        line={1: "First line", 2: "Second line"}.get(a.line, f"Line {a.line}") if a.line else "Not a systemic candidate now",
+        line=_line_text(a),
         stop_flags=sum(1 for f in a.flags if f.severity == "stop"),
     )
 

@@ -1,5 +1,6 @@
 """The live eligibility panel on the case form: unsaved values are assessed, nothing is saved."""
 
+import datetime
 import re
 
 from django.db import connection
@@ -163,3 +164,22 @@ def test_new_case_with_findings_is_saved_with_its_records(coordinator_client: Cl
     case = m.Case.objects.get(label="N-3")
     assert case.labs.get().albumin_g_dl == 3.5
     assert case.endoscopies.get().varices == "none"
+
+
+def test_moving_the_findings_onto_an_older_records_date_is_refused(member_client: Client) -> None:
+    case = refractory_case()
+    latest = case.labs.order_by("date").last()
+    older = LabFactory(case=case, date=latest.date - datetime.timedelta(days=100), afp_ng_ml=500)
+    data = form_data(member_client, case)
+    data["labs_date"] = older.date.isoformat()
+    response = member_client.post(f"/cases/{case.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "there is already a record of this kind on" in response.content.decode()
+    older.refresh_from_db()
+    assert older.afp_ng_ml == 500  # the older draw is untouched
+
+
+def test_headline_never_reads_unknown_as_no(member_client: Client) -> None:
+    case = CaseFactory(ecog=None)
+    html = member_client.post(f"/cases/{case.pk}/preview/", form_data(member_client, case)).content.decode()
+    assert "Line not known: data missing" in html and "Not a systemic candidate" not in html

@@ -47,7 +47,7 @@ def test_member_edits_and_deletes_a_lab_row(member_client: Client) -> None:
     lab = LabFactory(albumin_g_dl=3.9)
     url = f"/cases/{lab.case_id}/labs/{lab.pk}/edit/"
     assert member_client.get(url).status_code == 200
-    member_client.post(url, {"date": lab.date.isoformat(), "albumin_g_dl": "3.1"})
+    member_client.post(url, {"date": lab.date.isoformat(), "albumin_g_dl": "3.1", "version": str(lab.version)})
     lab.refresh_from_db()
     assert lab.albumin_g_dl == 3.1
     assert member_client.post(f"/cases/{lab.case_id}/labs/{lab.pk}/delete/").status_code == 302
@@ -80,3 +80,12 @@ def test_last_activity_follows_record_changes(member_client: Client) -> None:
     before = m.Case.objects.get(pk=case.pk).updated_at
     LabFactory(case=case, date=timezone.localdate() - datetime.timedelta(days=3))
     assert m.Case.objects.get(pk=case.pk).updated_at > before
+
+
+def test_an_edit_that_does_not_say_which_version_it_read_is_refused(member_client: Client) -> None:
+    lab = LabFactory(albumin_g_dl=3.9)
+    response = member_client.post(f"/cases/{lab.case_id}/labs/{lab.pk}/edit/", {"date": lab.date.isoformat(), "albumin_g_dl": "3.1"})
+    assert response.status_code == 200
+    assert "version: This field is required." in response.content.decode()
+    lab.refresh_from_db()
+    assert lab.albumin_g_dl == 3.9
