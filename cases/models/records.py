@@ -141,7 +141,7 @@ class LabResult(DatedRecord):
 
     def clean(self) -> None:
         if all(getattr(self, name) is None for name in self.FORMAT_FIELDS):
-            raise ValidationError("Enter at least one lab value.")
+            raise ValidationError(f"{', '.join(self.FORMAT_FIELDS)}: enter at least one lab value.")
 
 
 class ClinicalFinding(DatedRecord):
