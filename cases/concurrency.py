@@ -78,8 +78,8 @@ def conflict_message(current: models.Model | None, what: str) -> str:
     )
 
 
-def rebind(form: forms.BaseForm, current: models.Model, prefix_field: str = "version", **kwargs: Any) -> Any:
+def rebind(form: forms.ModelForm, current: models.Model) -> forms.ModelForm:
     """The same form, bound to the typed data but at the current version (for "save again")."""
     data = form.data.copy()
-    data[prefix_field] = str(getattr(current, "version"))
-    return type(form)(data, instance=current, **kwargs) if isinstance(form, forms.ModelForm) else type(form)(data, **kwargs)
+    data["version"] = str(getattr(current, "version"))
+    return type(form)(data, instance=current)

@@ -113,7 +113,7 @@ def _edit_page(request: HttpRequest, case: Case | None) -> HttpResponse:
         except StaleEdit as stale:
             conflict = _conflict(stale, case_form, findings)
             case = _stored(case.pk) if case else None
-            case_form, findings = _rebound(case_form, findings, case)
+            case_form, findings = _rebound(case_form, case)
         else:
             if saved:
                 messages.success(request, f"Case {saved.label} saved.")
@@ -135,14 +135,14 @@ def _conflict(stale: StaleEdit, case_form: CaseForm, findings: FindingsForm) -> 
     return {"conflict": conflict_message(current, what), "differences": differences(form, current, names)}
 
 
-def _rebound(case_form: CaseForm, findings: FindingsForm, case: Case | None) -> tuple[CaseForm, FindingsForm]:
+def _rebound(case_form: CaseForm, case: Case | None) -> tuple[CaseForm, FindingsForm]:
     """The typed values again, now at the versions saved in the database ("save again" applies them)."""
     data = case_form.data.copy()
+    fresh = FindingsForm(case=case)
     if case is not None:
         data["version"] = str(case.version)
-    for block in BLOCKS:
-        latest = FindingsForm(case=case).previous[block.kind] if case else None
-        data[f"{block.kind}_version"] = str(latest.version) if latest else ""
+    for kind, latest in fresh.previous.items():
+        data[f"{kind}_version"] = str(latest.version) if latest else ""
     return CaseForm(data, instance=case), FindingsForm(data, case=case)
 
 
