@@ -55,7 +55,7 @@ INPUT_LABELS = {
     "endoscopies.date": "Upper GI endoscopy: none on record",
     "endoscopies.varices": "Varices at the latest endoscopy",
     "endoscopies.varices_treated": "Whether the varices were treated",
-    "tace_sessions.response": "A second assessed TACE response (mRECIST)",
+    "tace_sessions.response": "TACE response (mRECIST) of the sessions that decide refractoriness",
     "tace_sessions.new_vascular_invasion": "New vascular invasion after TACE",
     "tace_sessions.new_extrahepatic_spread": "New extrahepatic spread after TACE",
     "tace_sessions.insufficient_lesion_response": "Lesion response (≥50% insufficient) per session",
@@ -79,6 +79,20 @@ EVIDENCE_KEYS = {
     "weight_kg": "weight (kg)",
     "ecog": "ECOG",
     "liver_involvement_pct": "liver involvement (%)",
+    "child_pugh_then": "Child-Pugh at the start",
+    "child_pugh_now": "Child-Pugh now",
+    "points_then": "points at the start",
+    "points_now": "points now",
+    "start": "started",
+    "signals_met": "signals met",
+    "sessions_performed": "sessions performed",
+}
+
+# TR-VASC / TR-EHS (change B): whether the finding was there before the first TACE.
+PRESENT_BEFORE_TACE = {
+    True: "persisting: already present on imaging before the first TACE",
+    False: "new: imaging before the first TACE recorded none",
+    None: "not known whether new or persisting: no imaging before the first TACE says",
 }
 
 
@@ -90,7 +104,10 @@ def evidence_lines(evidence: object) -> list[str]:
     """The patient values behind a finding, one "what: value" line each ("endoscopy date: none on record")."""
     if not isinstance(evidence, dict):
         return []
-    return [f"{evidence_key(key)}: {evidence_value(value)}" for key, value in evidence.items()]
+    return [
+        PRESENT_BEFORE_TACE[value] if key == "present_before_tace" else f"{evidence_key(key)}: {evidence_value(value)}"
+        for key, value in evidence.items()
+    ]
 
 
 def evidence_value(value: object) -> str:
@@ -190,7 +207,8 @@ def _finding(finding: object) -> FindingRow:
         title=_reason(rule_id).title,
         status=status,
         status_label=STATUS_LABELS.get(status, status),
-        evidence=tuple(evidence_lines(dict(getattr(finding, "evidence")))),
+        # A rule's note ("reassess after the next session") reads as the last line of its evidence.
+        evidence=tuple(evidence_lines(dict(getattr(finding, "evidence")))) + tuple(filter(None, [getattr(finding, "note", None)])),
         missing=tuple(input_label(m) for m in getattr(finding, "missing")),
     )
 
@@ -211,14 +229,38 @@ NO_LINE_TEXT = {
     "ALG-5": "On systemic therapy",
     "BSC": "Best supportive care",
     "OUTSIDE": "Outside the trials' population",
-    "ALG-1": "TACE continues: not a systemic candidate now",
+}
+# At ALG-1 the reason decides the words: "TACE continues" only when TACE has been given and the
+# KLCA-NCC criteria for its failure are known not to be met.
+ALG_1_TEXT = {
+    "ALG-CONTINUE-TACE": "TACE has not failed by the KLCA-NCC criteria: no systemic line now",
+    "ALG-WEIGH-SWITCH": "TACE has not failed, but a sign of poor response: the board weighs a switch",
+    "ALG-TACE-UNASSESSED": "Whether TACE has failed is not known: data missing",
+    "ALG-NO-TACE": "No TACE and no advanced features: no systemic line now",
 }
 
 
 def _line_text(a: Assessment) -> str:
     if a.line:
         return {1: "First line", 2: "Second line"}.get(a.line, f"Line {a.line}")
+    if a.algorithm.current_step == "ALG-1":
+        reasons = {r for o in a.options for r in o.reasons}
+        return next((text for rule_id, text in ALG_1_TEXT.items() if rule_id in reasons), "No systemic line now")
     return NO_LINE_TEXT.get(a.algorithm.current_step, "No systemic line now")
+
+
+DT_NO_ENDOSCOPY = "It contains no bevacizumab, so it needs no endoscopy first."
+
+
+def _option_note(a: Assessment, regimen: str) -> str:
+    """The regimen's note; durvalumab + tremelimumab adds that it needs no endoscopy when
+    atezolizumab + bevacizumab waits for one or is ruled out by bevacizumab alone (RULES.md §5)."""
+    note = REGIMEN_NOTES.get(regimen, "")
+    if regimen == "durvalumab_tremelimumab":
+        ab, dt = a.option("atezolizumab_bevacizumab").status, a.option(regimen).status
+        if dt != "contraindicated" and ab in ("needs_workup", "contraindicated"):
+            note = f"{note} {DT_NO_ENDOSCOPY}"
+    return note
 
 
 def summarise(assessment: Assessment) -> Summary:
@@ -227,7 +269,7 @@ def summarise(assessment: Assessment) -> Summary:
     cp_value = f"{cp.cp_class}{cp.points}" if cp.points is not None else (f"class {cp.cp_class} (certain)" if cp.cp_class else None)
     art_value = None
     if a.art.points is not None:
-        interpretation = ART_INTERPRETATION_LABELS.get(getattr(a.art, "interpretation", "") or "", "")
+        interpretation = ART_INTERPRETATION_LABELS.get(a.art.caveat or a.art.interpretation or "", "")
         art_value = f"{a.art.points:g} points" + (f" — {interpretation.split(': ', 1)[-1]}" if interpretation else "")
     options = sorted(a.options, key=lambda o: STATUS_RANK.get(o.status, 9))
     return Summary(
@@ -259,7 +301,7 @@ def summarise(assessment: Assessment) -> Summary:
                 status_label=STATUS_LABELS.get(o.status, o.status),
                 reasons=tuple(_reason(r) for r in o.reasons),
                 dose=o.dose,
-                note=REGIMEN_NOTES.get(o.regimen, ""),
+                note=_option_note(a, o.regimen),
                 missing=tuple(input_label(m) for m in o.missing),
             )
             for o in options

@@ -33,7 +33,7 @@ def test_manage_py_assess_prints_the_assessment(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
-    assert output["rule_set"] == "kr-2022.1"
+    assert output["rule_set"] == "kr-2022.2"
     assert {f["id"]: f["severity"] for f in output["flags"]}["PIT-TACE-SORA"] == "stop"
 
 

@@ -142,7 +142,7 @@ def test_snapshot_equals_the_engines_assessment_at_signing(member) -> None:  # t
     decision.refresh_from_db()
     assert decision.assessment_snapshot == json.loads(expected.to_json())
     assert decision.case_snapshot == json.loads(json.dumps(case_to_document(facts, today(), "atezolizumab_bevacizumab")))
-    assert decision.rule_set == expected.rule_set == "kr-2022.1"
+    assert decision.rule_set == expected.rule_set == "kr-2022.2"
     assert decision.signed_by == member and decision.signed_at is not None
     assert decision.concordance == "concordant"
 
@@ -231,7 +231,7 @@ def test_live_check_lists_the_stop_flags_of_the_chosen_plan(member_client: Clien
 def test_snapshot_json(member, viewer_client: Client) -> None:  # type: ignore[no-untyped-def]
     decision = signed_decision(AgendaItemFactory(case=refractory_case()), member)
     body = viewer_client.get(f"/meetings/{decision.agenda_item.meeting_id}/decisions/{decision.pk}/snapshot.json").json()
-    assert body["assessment"] == decision.assessment_snapshot and body["rule_set"] == "kr-2022.1"
+    assert body["assessment"] == decision.assessment_snapshot and body["rule_set"] == "kr-2022.2"
     assert body["case_document"]["format"] == "hcc-case/1"
 
 

@@ -74,7 +74,7 @@ def test_assess_either_assesses_or_names_every_problem(tmp_path_factory, text: s
     status = cli.run(str(path), None, out, err)
     assert status in (0, 2)
     if status == 0:
-        assert json.loads(out.getvalue())["rule_set"] == "kr-2022.1" and err.getvalue() == ""
+        assert json.loads(out.getvalue())["rule_set"] == "kr-2022.2" and err.getvalue() == ""
     else:
         assert out.getvalue() == ""
         lines = err.getvalue().strip().splitlines()

@@ -1,4 +1,4 @@
-"""The clinical engine: HCC after TACE, rule set kr-2022.1 (no Django imports anywhere here).
+"""The clinical engine: HCC after TACE, rule set kr-2022.2 (no Django imports anywhere here).
 
 Public API::
 

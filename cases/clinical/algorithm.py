@@ -11,18 +11,22 @@ from .options import (
     CONTRAINDICATED,
     DECISION_CONTINUE_TACE,
     DECISION_CPC,
+    DECISION_ECOG_BSC,
     DECISION_FIRST_LINE,
     DECISION_NO_TACE,
     DECISION_NO_TACE_UNKNOWN,
     DECISION_ON_THERAPY,
     DECISION_OUTSIDE,
     DECISION_SECOND_LINE,
+    DECISION_TACE_UNASSESSED,
     DECISION_UNKNOWN,
+    DECISION_WEIGH_SWITCH,
     LEN,
     SORA,
     OptionsResult,
 )
-from .results import jsonable
+from .results import Evidence, jsonable
+from .scores import ChildPugh, child_pugh
 from .view import CaseView, days_between
 
 ALG_1 = "ALG-1"
@@ -31,6 +35,7 @@ ALG_3 = "ALG-3"
 ALG_4 = "ALG-4"
 ALG_5 = "ALG-5"
 ALG_5_OVERDUE = "ALG-5-OVERDUE"
+ON_THERAPY_LIVER = "ON-THERAPY-LIVER"
 BSC = "BSC"
 OUTSIDE = "OUTSIDE"
 UNKNOWN = "UNKNOWN"
@@ -87,6 +92,42 @@ def reassessment_clock(view: CaseView) -> Reassessment | None:
     )
 
 
+_CLASS_RANK = {"A": 0, "B": 1, "C": 2}
+LIVER_POINTS_WORSE = 2
+
+
+def liver_worse_on_therapy(view: CaseView, cp_now: ChildPugh) -> Evidence | None:
+    """ON-THERAPY-LIVER (change J; the source review's pitfall "do not ignore liver function"):
+    a regimen is ongoing and Child-Pugh now is worse than at its start — points up by 2 or more
+    (both totals known), or a worse class (A then and B or C now, or B then and C now; a class C
+    inferred from incomplete items counts). "Then" is Child-Pugh from the latest values on or
+    before the start date (as ART's baseline). Returns the evidence (regimen, class and points then
+    and now), or None when it is not worse or neither comparison can be made.
+    """
+    ongoing = view.ongoing
+    if ongoing is None:
+        return None
+    then = child_pugh(view, ongoing.start)
+    points_worse = (
+        then.points is not None and cp_now.points is not None and cp_now.points - then.points >= LIVER_POINTS_WORSE
+    )
+    class_worse = (
+        then.cp_class is not None
+        and cp_now.cp_class is not None
+        and _CLASS_RANK[cp_now.cp_class] > _CLASS_RANK[then.cp_class]
+    )
+    if not (points_worse or class_worse):
+        return None
+    return {
+        "regimen": ongoing.regimen,
+        "start": ongoing.start,
+        "child_pugh_then": then.label,
+        "child_pugh_now": cp_now.label,
+        "points_then": then.points,
+        "points_now": cp_now.points,
+    }
+
+
 def algorithm(view: CaseView, options: OptionsResult) -> Algorithm:
     """Current step from the §4 decision, and the path for the diagram.
 
@@ -98,7 +139,8 @@ def algorithm(view: CaseView, options: OptionsResult) -> Algorithm:
     """
     d = options.decision
     tace_given = bool(view.sessions)
-    if d == DECISION_CPC:
+    if d in (DECISION_CPC, DECISION_ECOG_BSC):
+        # Child-Pugh C, or ECOG 3–4 (BCLC stage D, change C): best supportive care.
         current = BSC
     elif d == DECISION_OUTSIDE:
         current = OUTSIDE
@@ -111,7 +153,7 @@ def algorithm(view: CaseView, options: OptionsResult) -> Algorithm:
     elif d == DECISION_FIRST_LINE:
         current = ALG_3 if options.option(AB).status == CONTRAINDICATED else ALG_2
     else:
-        assert d in (DECISION_CONTINUE_TACE, DECISION_NO_TACE)
+        assert d in (DECISION_CONTINUE_TACE, DECISION_WEIGH_SWITCH, DECISION_TACE_UNASSESSED, DECISION_NO_TACE)
         current = ALG_1
 
     path: list[str] = []

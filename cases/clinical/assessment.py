@@ -11,12 +11,15 @@ import json
 from dataclasses import dataclass
 
 from . import catalogue
-from .algorithm import ALG_5_OVERDUE, Algorithm, algorithm
+from .algorithm import ALG_5_OVERDUE, ON_THERAPY_LIVER, Algorithm, algorithm, liver_worse_on_therapy
 from .options import (
+    ALG_WEIGH_SWITCH,
     CONTRAINDICATED,
     ELIGIBLE,
+    IO_REGIMENS,
     LEN,
     NEEDS_WORKUP,
+    OPEN_STATUSES,
     OPT_2L_AFTER_IO,
     OPT_2L_UNDEFINED,
     OPT_AB_CI,
@@ -46,7 +49,8 @@ SEVERITY_ORDER = {STOP: 0, WARNING: 1, INFO: 2}
 _BLOCKING_REASONS = frozenset(
     (OPT_AB_CI, OPT_AB_EGD, OPT_IO_CI, OPT_LEN_VP4, OPT_LEN_BURDEN, OPT_REGO_TOL)
 )
-_INFO_REASONS = (OPT_2L_AFTER_IO, OPT_2L_UNDEFINED)
+_INFO_REASONS = (OPT_2L_AFTER_IO, OPT_2L_UNDEFINED, ALG_WEIGH_SWITCH)
+OPT_IO_HBV = "OPT-IO-HBV"
 
 
 @dataclass(frozen=True)
@@ -148,14 +152,27 @@ class Assessment:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
 
+def _hbv_before_immunotherapy(view: CaseView, opts: OptionsResult) -> Evidence | None:
+    """OPT-IO-HBV (change K): hepatitis B, and a checkpoint-inhibitor regimen is open (recommended,
+    eligible or needs work-up): check HBV DNA and antiviral therapy first (IMbrave150 and HIMALAYA
+    required hepatitis B suppressed on antivirals; IMbrave150: HBV DNA below 500 IU/mL)."""
+    if view.patient.etiology != "hbv":
+        return None
+    open_regimens = [o.regimen for o in opts.options if o.regimen in IO_REGIMENS and o.status in OPEN_STATUSES]
+    return {"etiology": "hbv", "regimens": open_regimens} if open_regimens else None
+
+
 def _rule_flags(
     view: CaseView,
+    cp: ChildPugh,
     opts: OptionsResult,
     sigs: tuple[RuleFinding, ...],
     alg: Algorithm,
 ) -> list[Flag]:
     """Non-PIT flags (RULES.md §7): gates, blocking option reasons, OPT-LEN-BILE, met signals,
-    ALG-5-OVERDUE (warnings); OPT-2L-AFTER-IO / OPT-2L-UNDEFINED (info). One per id."""
+    ALG-5-OVERDUE, ON-THERAPY-LIVER (warnings); OPT-2L-AFTER-IO / OPT-2L-UNDEFINED /
+    ALG-WEIGH-SWITCH when an option's reason, OPT-IO-HBV (info). One per id. Flags follow the
+    options' final statuses (an option held back by ALG-WEIGH-SWITCH raises no OPT-AB-EGD)."""
     out: dict[str, Flag] = {}
     for gate in opts.gates:
         out[gate] = _flag(gate, WARNING, opts.evidence.get(gate, {}))
@@ -172,6 +189,12 @@ def _rule_flags(
     for s in sigs:
         if s.status == MET:
             out[s.id] = _flag(s.id, WARNING, s.evidence)
+    liver = liver_worse_on_therapy(view, cp)
+    if liver is not None:
+        out[ON_THERAPY_LIVER] = _flag(ON_THERAPY_LIVER, WARNING, liver)
+    hbv = _hbv_before_immunotherapy(view, opts)
+    if hbv is not None:
+        out[OPT_IO_HBV] = _flag(OPT_IO_HBV, INFO, hbv)
     clock = alg.reassessment
     if clock is not None and clock.overdue:
         latest = clock.latest_imaging
@@ -198,10 +221,10 @@ def assess(facts: CaseFacts, as_of: datetime.date, proposal: str | None = None) 
     cp = child_pugh(view)
     refr = refractoriness(view)
     sigs = signals(view)
-    opts = treatment_options(view, cp, refr)
+    opts = treatment_options(view, cp, refr, sigs)
     alg = algorithm(view, opts)
 
-    flags = _rule_flags(view, opts, sigs, alg)
+    flags = _rule_flags(view, cp, opts, sigs, alg)
     for pit in check_proposal(proposal, view, cp, refr, opts):
         extra = ""
         if pit.id == PIT_UNVERIFIED:

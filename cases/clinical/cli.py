@@ -14,7 +14,7 @@ from typing import TextIO
 
 from .assessment import assess
 from .parse import CaseFormatError, parse_case_json
-from .vocab import PROPOSALS
+from .vocab import PROPOSALS, RULE_SET
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -51,7 +51,7 @@ def run(path_or_dash: str, proposal: str | None, stdout: TextIO, stderr: TextIO)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="assess", description="Assess an HCC case file (hcc-case/1) against rule set kr-2022.1."
+        prog="assess", description=f"Assess an HCC case file (hcc-case/1) against rule set {RULE_SET}."
     )
     parser.add_argument("file", help="case JSON file, or - for standard input")
     parser.add_argument("--proposal", default=None, help="the board's proposed plan (a proposal key)")

@@ -22,13 +22,14 @@ REGIMEN_NOTES: Final[dict[str, str]] = {
     "Needs a recent endoscopy with varices absent or treated.",
     "durvalumab_tremelimumab": "An alternative first line (HIMALAYA; ASCO 2024). It is not part of "
     "the KLCA-NCC 2022 algorithm, so the tool never recommends it.",
-    "lenvatinib": "First-line alternative (REFLECT). Not with main portal vein invasion or "
+    "lenvatinib": "First-line alternative (REFLECT). REFLECT excluded main portal vein invasion and "
     "50 % or more of the liver involved. Dose depends on weight.",
     "sorafenib": "First-line alternative (SHARP), and a second-line choice after immunotherapy.",
     "regorafenib": "Second line after sorafenib, only if sorafenib was tolerated (RESORCE).",
-    "cabozantinib": "Second line after sorafenib (CELESTIAL).",
-    "pembrolizumab": "Second line after sorafenib (KEYNOTE-240).",
-    "ramucirumab": "Second line after sorafenib, only with AFP of 400 ng/mL or more (REACH-2).",
+    "cabozantinib": "Second line after sorafenib (CELESTIAL) or after immunotherapy (ASCO 2024).",
+    "pembrolizumab": "Second line after sorafenib (KEYNOTE-240; KEYNOTE-394 in Asian patients).",
+    "ramucirumab": "Second line, after sorafenib or immunotherapy, only with AFP of 400 ng/mL or more "
+    "(REACH-2).",
 }
 
 PROPOSAL_LABELS: Final[dict[str, str]] = {
@@ -86,17 +87,19 @@ SEVERITY_LABELS: Final[dict[str, str]] = {
 STEP_LABELS: Final[dict[str, str]] = {
     "ALG-1": "1. Assess TACE response after two sessions within six months",
     "ALG-2": "2. TACE-refractory: confirm Child-Pugh A and ECOG 0–1, endoscopy, then atezolizumab + bevacizumab",
-    "ALG-3": "3. Atezolizumab + bevacizumab not possible: lenvatinib (no Vp4) or sorafenib",
+    "ALG-3": "3. Atezolizumab + bevacizumab not possible: lenvatinib (no Vp4, involvement < 50 %) or sorafenib",
     "ALG-4": "4. Progression on first line, still Child-Pugh A: second-line options",
     "ALG-5": "5. On systemic therapy: reassess for resection with imaging every 2–3 months",
-    "BSC": "Best supportive care (Child-Pugh C)",
-    "OUTSIDE": "Outside the algorithm's population (ECOG 2 or more, or Child-Pugh B)",
+    "BSC": "Best supportive care (Child-Pugh C, or ECOG 3–4: BCLC stage D)",
+    "OUTSIDE": "Outside the algorithm's population (ECOG 2, or Child-Pugh B)",
     "UNKNOWN": "Position unknown: key data missing",
 }
 
 ART_INTERPRETATION_LABELS: Final[dict[str, str]] = {
     "retreatment_may_benefit": "0–1.5 points: a further TACE may still benefit",
     "poor_prognosis": "2.5 points or more: poor prognosis with a further TACE",
+    "validated_before_second_tace": "after two or more sessions: validated only for the decision "
+    "before the second TACE, so no retreatment reading is given",
 }
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .refractoriness import REFRACTORY, Refractoriness
-from .results import INSUFFICIENT, NOT_APPLICABLE, Evidence, sorted_unique
+from .refractoriness import NOT_REFRACTORY, REFRACTORY, Refractoriness
+from .results import INSUFFICIENT, MET, Evidence, RuleFinding, sorted_unique
 from .scores import ChildPugh, shows_vascular_invasion
 from .view import CaseView, days_between
 from .vocab import OPTION_REGIMENS
@@ -22,10 +22,13 @@ GATE_ECOG = "GATE-ECOG"
 GATE_CPB = "GATE-CPB"
 ON_THERAPY = "ON-THERAPY"
 ALG_CONTINUE_TACE = "ALG-CONTINUE-TACE"
+ALG_WEIGH_SWITCH = "ALG-WEIGH-SWITCH"
+ALG_TACE_UNASSESSED = "ALG-TACE-UNASSESSED"
 ALG_NO_TACE = "ALG-NO-TACE"
 OPT_AB_EGD = "OPT-AB-EGD"
 OPT_AB_CI = "OPT-AB-CI"
 OPT_IO_CI = "OPT-IO-CI"
+OPT_DT_VP4 = "OPT-DT-VP4"
 OPT_LEN_VP4 = "OPT-LEN-VP4"
 OPT_LEN_BURDEN = "OPT-LEN-BURDEN"
 OPT_LEN_BILE = "OPT-LEN-BILE"
@@ -54,12 +57,15 @@ OPTION_STATUSES = (
 
 # How §4 decided (drives the algorithm's current step).
 DECISION_CPC = "GATE-CPC"
+DECISION_ECOG_BSC = "ECOG-3-4"  # GATE-ECOG with ECOG 3–4: BCLC stage D (change C)
 DECISION_OUTSIDE = "OUTSIDE"
 DECISION_UNKNOWN = "UNKNOWN"
 DECISION_ON_THERAPY = "ON-THERAPY"
 DECISION_SECOND_LINE = "SECOND-LINE"
 DECISION_FIRST_LINE = "FIRST-LINE"
 DECISION_CONTINUE_TACE = "ALG-CONTINUE-TACE"
+DECISION_WEIGH_SWITCH = "ALG-WEIGH-SWITCH"
+DECISION_TACE_UNASSESSED = "ALG-TACE-UNASSESSED"
 DECISION_NO_TACE = "ALG-NO-TACE"
 DECISION_NO_TACE_UNKNOWN = "NO-TACE-UNKNOWN"
 
@@ -72,6 +78,9 @@ CABO = "cabozantinib"
 PEMBRO = "pembrolizumab"
 RAM = "ramucirumab"
 IO_FIRST_LINE = (AB, DT)
+IO_REGIMENS = (AB, DT, PEMBRO)
+# The options first line would open: what ALG-WEIGH-SWITCH and ALG-TACE-UNASSESSED hold back.
+OPEN_STATUSES = (RECOMMENDED, ELIGIBLE, NEEDS_WORKUP)
 
 ENDOSCOPY_MAX_AGE_DAYS = 183
 LENVATINIB_WEIGHT_KG = 60
@@ -135,9 +144,11 @@ class EndoscopyCheck:
 
 
 def endoscopy_check(view: CaseView) -> EndoscopyCheck:
-    """Judged on the latest endoscopy (whole record). Ambiguity, safer reading: an endoscopy older
-    than 183 days is not "missing" (it is on record), but it does not satisfy the rule; a varices
-    grade or treatment that is not recorded does not satisfy it either."""
+    """Judged on the latest endoscopy (whole record), as clarified in kr-2022.2 (change M):
+    an endoscopy older than 183 days counts as none, so ``endoscopies.date`` is missing, as when
+    there is no endoscopy at all (183 days old still counts); ``varices_treated`` true satisfies
+    the rule whatever ``varices`` records (band ligation or a beta-blocker is on record); a varices
+    grade, or a treatment of present varices, that is not recorded does not satisfy it."""
     e = view.latest_endoscopy
     if e is None:
         return EndoscopyCheck(False, {"endoscopy_date": None}, ("endoscopies.date",))
@@ -149,13 +160,11 @@ def endoscopy_check(view: CaseView) -> EndoscopyCheck:
         "varices_treated": e.varices_treated,
     }
     if age > ENDOSCOPY_MAX_AGE_DAYS:
-        return EndoscopyCheck(False, evidence)
-    if e.varices == "none":
+        return EndoscopyCheck(False, evidence, ("endoscopies.date",))
+    if e.varices == "none" or e.varices_treated is True:
         return EndoscopyCheck(True, evidence)
     if e.varices is None:
         return EndoscopyCheck(False, evidence, ("endoscopies.varices",))
-    if e.varices_treated is True:
-        return EndoscopyCheck(True, evidence)
     if e.varices_treated is None:
         return EndoscopyCheck(False, evidence, ("endoscopies.varices_treated",))
     return EndoscopyCheck(False, evidence)
@@ -233,6 +242,80 @@ def _io_check(view: CaseView, evidence: dict[str, Evidence]) -> tuple[str | None
     return None, ()
 
 
+def _durvalumab_tremelimumab(
+    view: CaseView, evidence: dict[str, Evidence]
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Durvalumab + tremelimumab in first line (HIMALAYA). Precedence: contraindicated (OPT-IO-CI,
+    a recorded contraindication to immunotherapy), then not_indicated (OPT-DT-VP4, change F: main
+    portal vein invasion, which HIMALAYA excluded), then insufficient_data (either answer not
+    recorded; no imaging at all names ``imaging.date``). Returns (status, reasons, missing)."""
+    ci = view.contraindications.immunotherapy
+    img = view.latest_imaging
+    portal = img.portal_vein_invasion if img is not None else None
+    if img is not None and portal == "vp4":
+        evidence[OPT_DT_VP4] = {"imaging_date": img.date, "portal_vein_invasion": "vp4"}
+    if ci is True:
+        evidence[OPT_IO_CI] = {"immunotherapy": True, "note": view.contraindications.note}
+        return CONTRAINDICATED, (OPT_IO_CI,) + ((OPT_DT_VP4,) if portal == "vp4" else ()), ()
+    if portal == "vp4":
+        return NOT_INDICATED, (OPT_DT_VP4,), ()
+    reasons: list[str] = []
+    missing: list[str] = []
+    if ci is None:
+        reasons.append(OPT_IO_CI)
+        missing.append("contraindications.immunotherapy")
+    if portal is None:
+        reasons.append(OPT_DT_VP4)
+        missing.append("imaging.date" if img is None else "imaging.portal_vein_invasion")
+    if missing:
+        return INSUFFICIENT, tuple(reasons), tuple(missing)
+    return ELIGIBLE, (), ()
+
+
+def _ramucirumab(
+    view: CaseView, weight: float | None, evidence: dict[str, Evidence], line_reasons: tuple[str, ...]
+) -> Option:
+    """OPT-RAM-AFP (REACH-2): eligible with the latest AFP ≥ 400 ng/mL, not_indicated below,
+    insufficient_data with no AFP on record. Compared unrounded; the rule id is always among the
+    reasons, so the screen shows which rule and which AFP decided."""
+    afp = view.latest("afp_ng_ml")
+    reasons = (OPT_RAM_AFP, *line_reasons)
+    dose = dose_text(RAM, weight)
+    if afp is None:
+        return Option(RAM, INSUFFICIENT, reasons, dose, ("labs.afp_ng_ml",))
+    evidence[OPT_RAM_AFP] = {"afp_ng_ml": afp[1], "date": afp[0]}
+    return Option(RAM, ELIGIBLE if afp[1] >= RAMUCIRUMAB_MIN_AFP else NOT_INDICATED, reasons, dose)
+
+
+def _immunotherapy_again(
+    view: CaseView, regimen: str, weight: float | None, evidence: dict[str, Evidence]
+) -> Option:
+    """After immunotherapy (change G; ASCO 2024 recommendation 2.1): no trial has tested a second
+    checkpoint-inhibitor regimen, so pembrolizumab, atezolizumab + bevacizumab and durvalumab +
+    tremelimumab are no_guidance (the board decides) — unless a recorded contraindication rules
+    them out (OPT-IO-CI; for atezolizumab + bevacizumab also OPT-AB-CI), or the answer they need is
+    not recorded (insufficient_data). Precedence: contraindicated, insufficient_data, no_guidance."""
+    ci = view.contraindications
+    dose = dose_text(regimen, weight)
+    needs_bevacizumab = regimen == AB
+    reasons: list[str] = [OPT_2L_AFTER_IO]
+    if ci.immunotherapy is True:
+        evidence[OPT_IO_CI] = {"immunotherapy": True, "note": ci.note}
+        reasons.append(OPT_IO_CI)
+    if needs_bevacizumab and (ci.immunotherapy is True or ci.bevacizumab is True):
+        evidence[OPT_AB_CI] = {"immunotherapy": ci.immunotherapy, "bevacizumab": ci.bevacizumab, "note": ci.note}
+        reasons.append(OPT_AB_CI)
+    if len(reasons) > 1:
+        return Option(regimen, CONTRAINDICATED, tuple(reasons), dose)
+    answers = {"immunotherapy": ci.immunotherapy}
+    if needs_bevacizumab:
+        answers["bevacizumab"] = ci.bevacizumab
+    missing = tuple(sorted(f"contraindications.{k}" for k, v in answers.items() if v is None))
+    if missing:
+        return Option(regimen, INSUFFICIENT, (OPT_2L_AFTER_IO, OPT_AB_CI if needs_bevacizumab else OPT_IO_CI), dose, missing)
+    return Option(regimen, NO_GUIDANCE, (OPT_2L_AFTER_IO,), dose)
+
+
 def _first_line(
     view: CaseView, weight: float | None, evidence: dict[str, Evidence]
 ) -> dict[str, Option]:
@@ -265,11 +348,8 @@ def _first_line(
             ab_candidate = True
             opts[AB] = Option(AB, ELIGIBLE, (), dose_text(AB, weight))
     # durvalumab + tremelimumab: eligible alternative, never recommended
-    io_status, io_missing = _io_check(view, evidence)
-    if io_status is None:
-        opts[DT] = Option(DT, ELIGIBLE, (), dose_text(DT, weight))
-    else:
-        opts[DT] = Option(DT, io_status, (OPT_IO_CI,), dose_text(DT, weight), io_missing)
+    dt_status, dt_reasons, dt_missing = _durvalumab_tremelimumab(view, evidence)
+    opts[DT] = Option(DT, dt_status, dt_reasons, dose_text(DT, weight), dt_missing)
     # lenvatinib, sorafenib
     len_status, len_reasons, len_missing = _lenvatinib(view, evidence)
     opts[LEN] = Option(LEN, len_status, tuple(len_reasons), dose_text(LEN, weight), len_missing)
@@ -303,12 +383,19 @@ def _second_line(
             "end": decider.end,
             "outcome": decider.outcome,
         }
+        # Change G (ASCO 2024 recommendation 2.1): a tyrosine kinase inhibitor, or ramucirumab by AFP.
         opts = _all(NOT_INDICATED, (OPT_2L_AFTER_IO,), weight)
         len_status, len_reasons, len_missing = _lenvatinib(view, evidence)
         opts[LEN] = Option(
             LEN, len_status, (OPT_2L_AFTER_IO, *len_reasons), dose_text(LEN, weight), len_missing
         )
         opts[SORA] = Option(SORA, ELIGIBLE, (OPT_2L_AFTER_IO,), dose_text(SORA, weight))
+        opts[CABO] = Option(CABO, ELIGIBLE, (OPT_2L_AFTER_IO,), dose_text(CABO, weight))
+        opts[RAM] = _ramucirumab(view, weight, evidence, (OPT_2L_AFTER_IO,))
+        # RESORCE enrolled only patients who tolerated sorafenib: regorafenib is not for this line.
+        opts[REGO] = Option(REGO, NOT_INDICATED, (OPT_2L_AFTER_IO, OPT_REGO_TOL), dose_text(REGO, weight))
+        for regimen in IO_REGIMENS:
+            opts[regimen] = _immunotherapy_again(view, regimen, weight, evidence)
         return opts, after
     # after sorafenib
     opts = _all(NOT_INDICATED, (), weight)
@@ -326,20 +413,14 @@ def _second_line(
             REGO, INSUFFICIENT, (OPT_REGO_TOL,), dose_text(REGO, weight), ("systemic_therapies.tolerated",)
         )
     else:
-        opts[REGO] = Option(REGO, ELIGIBLE, (), dose_text(REGO, weight))
+        opts[REGO] = Option(REGO, ELIGIBLE, (OPT_REGO_TOL,), dose_text(REGO, weight))
     opts[CABO] = Option(CABO, ELIGIBLE, (), dose_text(CABO, weight))
     io_status, io_missing = _io_check(view, evidence)
     if io_status is None:
         opts[PEMBRO] = Option(PEMBRO, ELIGIBLE, (), dose_text(PEMBRO, weight))
     else:
         opts[PEMBRO] = Option(PEMBRO, io_status, (OPT_IO_CI,), dose_text(PEMBRO, weight), io_missing)
-    afp = view.latest(("afp_ng_ml"))
-    if afp is None:
-        opts[RAM] = Option(RAM, INSUFFICIENT, (OPT_RAM_AFP,), dose_text(RAM, weight), ("labs.afp_ng_ml",))
-    elif afp[1] >= RAMUCIRUMAB_MIN_AFP:
-        opts[RAM] = Option(RAM, ELIGIBLE, (), dose_text(RAM, weight))
-    else:
-        opts[RAM] = Option(RAM, NOT_INDICATED, (OPT_RAM_AFP,), dose_text(RAM, weight))
+    opts[RAM] = _ramucirumab(view, weight, evidence, ())
     return opts, after
 
 
@@ -347,11 +428,31 @@ def _ordered(opts: dict[str, Option]) -> tuple[Option, ...]:
     return tuple(opts[r] for r in OPTION_REGIMENS)
 
 
-def treatment_options(view: CaseView, cp: ChildPugh, refr: Refractoriness) -> OptionsResult:
+def _held_back(
+    opts: dict[str, Option], status: str, reason: str, missing: tuple[str, ...]
+) -> dict[str, Option]:
+    """First-line options that the algorithm holds back (changes D and E): every option that
+    would be recommended, eligible or needs_workup takes ``status``, with ``reason`` added to its
+    reasons and ``missing`` added to its own (what it would need stays in both); contraindicated,
+    not_indicated and insufficient_data options keep their status, reasons and missing."""
+    held: dict[str, Option] = {}
+    for regimen, o in opts.items():
+        if o.status in OPEN_STATUSES:
+            o = Option(regimen, status, (*o.reasons, reason), o.dose, sorted_unique((*o.missing, *missing)))
+        held[regimen] = o
+    return held
+
+
+def treatment_options(
+    view: CaseView, cp: ChildPugh, refr: Refractoriness, sigs: tuple[RuleFinding, ...] = ()
+) -> OptionsResult:
     """RULES.md §4 gates, in order, then the §5 options of the line they lead to.
 
     Ambiguity, safer reading: ON-THERAPY is listed among the reasons together with the gates
     whenever a regimen is ongoing, even when an earlier gate decides the status.
+    Not refractory with a prognostic signal met → ALG-WEIGH-SWITCH (change D); refractoriness
+    unknown → ALG-TACE-UNASSESSED (change E): in both the first-line options are worked out as if
+    refractory and then held back (``_held_back``), so contraindications and exclusions still show.
     """
     weight = view.patient.weight_kg
     ecog = view.patient.ecog
@@ -378,6 +479,8 @@ def treatment_options(view: CaseView, cp: ChildPugh, refr: Refractoriness) -> Op
 
     if GATE_CPC in gates:
         return result(DECISION_CPC, _all(CONTRAINDICATED, reasons, weight))
+    if GATE_ECOG in gates and ecog is not None and ecog >= 3:
+        return result(DECISION_ECOG_BSC, _all(NOT_INDICATED, reasons, weight))
     if gates:
         return result(DECISION_OUTSIDE, _all(NOT_INDICATED, reasons, weight))
     if cp.cp_class is None or ecog is None:
@@ -392,8 +495,16 @@ def treatment_options(view: CaseView, cp: ChildPugh, refr: Refractoriness) -> Op
         return result(DECISION_SECOND_LINE, opts, line, after)
     if refr.status == REFRACTORY:
         return result(DECISION_FIRST_LINE, _first_line(view, weight, evidence), 1)
-    if refr.status != NOT_APPLICABLE:
-        return result(DECISION_CONTINUE_TACE, _all(NOT_INDICATED, (ALG_CONTINUE_TACE,), weight))
+    if refr.status == NOT_REFRACTORY:
+        signals_met = [s.id for s in sigs if s.status == MET]
+        if not signals_met:
+            return result(DECISION_CONTINUE_TACE, _all(NOT_INDICATED, (ALG_CONTINUE_TACE,), weight))
+        evidence[ALG_WEIGH_SWITCH] = {"signals_met": signals_met}
+        held = _held_back(_first_line(view, weight, evidence), NO_GUIDANCE, ALG_WEIGH_SWITCH, ())
+        return result(DECISION_WEIGH_SWITCH, held)
+    if refr.status == INSUFFICIENT:
+        held = _held_back(_first_line(view, weight, evidence), INSUFFICIENT, ALG_TACE_UNASSESSED, refr.missing)
+        return result(DECISION_TACE_UNASSESSED, held)
     # No TACE recorded: first line only for advanced disease on the latest imaging.
     img = view.latest_imaging
     if img is not None and (

@@ -103,6 +103,10 @@ def check_proposal(
     Ambiguity, safer readings: PIT-CPC also fires when class C is inferred from an incomplete
     Child-Pugh score; PIT-REGO-INTOL judges the latest sorafenib course started on or before
     as_of; PIT-RAM-AFP uses the latest AFP at as_of.
+    kr-2022.2: PIT-REGO-INTOL and PIT-RAM-AFP fire only on a recorded value (changes H and N): an
+    unrecorded tolerance or AFP leaves the option insufficient_data, and PIT-UNVERIFIED names what to
+    record. Proposing the regimen that is already ongoing raises no PIT-NOT-INDICATED (change I):
+    continuing it is not a new line; the gate's own warning still shows.
     """
     if proposal is None:
         return ()
@@ -139,7 +143,7 @@ def check_proposal(
         course = view.latest_course(SORA)
         if course is None:
             out.append(Pitfall(PIT_REGO_INTOL, {"sorafenib": None}))
-        elif course.outcome == "intolerance" or course.tolerated is not True:
+        elif course.outcome == "intolerance" or course.tolerated is False:
             out.append(
                 Pitfall(
                     PIT_REGO_INTOL,
@@ -152,9 +156,7 @@ def check_proposal(
             )
     if proposal == RAM:
         afp = view.latest("afp_ng_ml")
-        if afp is None:
-            out.append(Pitfall(PIT_RAM_AFP, {"afp_ng_ml": None}))
-        elif afp[1] < RAMUCIRUMAB_MIN_AFP:
+        if afp is not None and afp[1] < RAMUCIRUMAB_MIN_AFP:
             out.append(Pitfall(PIT_RAM_AFP, {"afp_ng_ml": afp[1], "date": afp[0]}))
     if proposal in IMMUNOTHERAPY_PLANS and ci.immunotherapy is True:
         out.append(Pitfall(PIT_IO_CI, {"immunotherapy": True, "note": ci.note}))
@@ -164,7 +166,7 @@ def check_proposal(
         option = options.option(proposal)
         if option.status == INSUFFICIENT:
             out.append(Pitfall(PIT_UNVERIFIED, {"regimen": proposal, "missing": list(option.missing)}))
-        elif option.status == NOT_INDICATED:
+        elif option.status == NOT_INDICATED and not _is_ongoing(view, proposal):
             out.append(
                 Pitfall(
                     PIT_NOT_INDICATED,
@@ -179,3 +181,7 @@ def check_proposal(
         out.append(Pitfall(PIT_LIVER_MONITOR, {"proposal": proposal}))
     return tuple(out)
 
+
+def _is_ongoing(view: CaseView, regimen: str) -> bool:
+    ongoing = view.ongoing
+    return ongoing is not None and ongoing.regimen == regimen

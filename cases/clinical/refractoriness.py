@@ -1,12 +1,12 @@
 """TACE refractoriness (RULES.md §2), after the KLCA-NCC 2022 Korean practice guideline
 (Korean J Radiol 2022;23:1126–1240): TR-NORESP, TR-VASC, TR-EHS and the verdict.
 
-Decision support only: some non-responders still respond to a further TACE (Radiology 2021);
-the board decides.
+Decision support only: the board decides (some non-responders still respond to a further TACE).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,34 +51,95 @@ class Refractoriness:
         return {"status": self.status, "criteria": [c.to_dict() for c in self.criteria]}
 
 
-def no_response(view: CaseView) -> RuleFinding:
-    """TR-NORESP: the two most recent assessed sessions (mRECIST CR/PR/SD/PD; pending and NE are
-    skipped) both SD or PD, the later one no more than 183 days after the earlier one. Fewer than
-    two assessed sessions → insufficient_data (reassess after the next session).
+RESPONDERS = ("CR", "PR")
+NON_RESPONDERS = ("SD", "PD")
+REASSESS_NOTE = "reassess after the next session"
 
-    Ambiguity, safer reading: ``pending`` and ``NE`` are recorded states and are skipped as the
-    rule says; a session whose response is not recorded at all (null) and that is dated after the
-    earlier of the two deciding sessions could change which two sessions decide, so the criterion
-    is then insufficient_data (``tace_sessions.response``) instead of silently skipping it.
+
+def _decides(a: TaceSession, b: TaceSession, a_responded: bool, b_responded: bool) -> str:
+    """TR-NORESP for one pair of deciding sessions: both non-responders within 183 days → met."""
+    within = days_between(a.date, b.date) <= SIX_MONTHS_DAYS
+    return MET if not a_responded and not b_responded and within else NOT_MET
+
+
+def _possible_verdicts(sessions: tuple[TaceSession, ...]) -> set[str]:
+    """Every TR-NORESP status that some filling of the unrecorded responses gives (change A).
+
+    A session whose response is not recorded (None) may be skipped (as if pending or NE), a
+    responder (CR/PR) or a non-responder (SD/PD). The verdict depends only on the last two assessed
+    sessions, so instead of trying all 3^k fillings we try every pair that can be the last two:
+    the later one is the last recorded assessed session or an unrecorded one after it (everything
+    after it skipped); the earlier one is the last recorded assessed session before it or an
+    unrecorded one between the two (everything between skipped). O(n²), exact.
     """
-    assessed = view.assessed_sessions
-    if len(assessed) < 2:
-        return RuleFinding(TR_NORESP, INSUFFICIENT, ("tace_sessions.response",))
-    a, b = assessed[-2], assessed[-1]
-    if any(s.response is None and s.date > a.date for s in view.sessions):
-        return RuleFinding(TR_NORESP, INSUFFICIENT, ("tace_sessions.response",))
-    gap = days_between(a.date, b.date)
-    if a.response in ("SD", "PD") and b.response in ("SD", "PD") and gap <= SIX_MONTHS_DAYS:
+    verdicts: set[str] = set()
+    recorded = [i for i, s in enumerate(sessions) if s.response in ASSESSED]
+    unrecorded = [i for i, s in enumerate(sessions) if s.response is None]
+
+    def last_recorded_before(j: int) -> int:
+        before = [i for i in recorded if i < j]
+        return before[-1] if before else -1
+
+    # Fewer than two assessed sessions happens when at most one session is recorded as assessed
+    # (every unrecorded one skipped).
+    if len(recorded) < 2:
+        verdicts.add(INSUFFICIENT)
+    floor = recorded[-1] if recorded else -1
+    for j in ([floor] if floor >= 0 else []) + [u for u in unrecorded if u > floor]:
+        floor_i = last_recorded_before(j)
+        for i in ([floor_i] if floor_i >= 0 else []) + [u for u in unrecorded if floor_i < u < j]:
+            a, b = sessions[i], sessions[j]
+            for a_responded in _responder_fillings(a):
+                for b_responded in _responder_fillings(b):
+                    verdicts.add(_decides(a, b, a_responded, b_responded))
+    return verdicts
+
+
+def _responder_fillings(s: TaceSession) -> tuple[bool, ...]:
+    """Whether an assessed session responded: fixed when recorded, either way when unrecorded."""
+    if s.response is None:
+        return (True, False)
+    return (s.response in RESPONDERS,)
+
+
+ASSESSED = RESPONDERS + NON_RESPONDERS
+
+
+def no_response(view: CaseView) -> RuleFinding:
+    """TR-NORESP (KLCA-NCC 2022): the two most recent assessed sessions (mRECIST CR/PR/SD/PD;
+    pending and NE are skipped) are both SD or PD, the later one no more than 183 days after the
+    earlier one.
+
+    - Fewer than two sessions performed (on record at as_of) → not_met with the note "reassess
+      after the next session": KLCA-NCC asks for two sessions, and a session not yet given is not
+      missing data (change N).
+    - A session whose response is not recorded at all could be skipped, a responder or a
+      non-responder (change A). Every filling is evaluated (see ``_possible_verdicts``); when they
+      all agree that status stands, with the evidence of the recorded sessions; when they differ,
+      insufficient_data (``tace_sessions.response``). E.g. CR, CR, unrecorded → not_met.
+    - Two or more performed but fewer than two assessed in every filling → insufficient_data.
+    """
+    sessions = view.sessions
+    if len(sessions) < 2:
         return RuleFinding(
-            TR_NORESP,
-            MET,
-            evidence={
-                "sessions": [a.date, b.date],
-                "responses": [a.response, b.response],
-                "days_apart": gap,
-            },
+            TR_NORESP, NOT_MET, evidence={"sessions_performed": len(sessions)}, note=REASSESS_NOTE
         )
-    return RuleFinding(TR_NORESP, NOT_MET)
+    verdicts = _possible_verdicts(sessions)
+    if len(verdicts) != 1 or INSUFFICIENT in verdicts:
+        return RuleFinding(TR_NORESP, INSUFFICIENT, ("tace_sessions.response",))
+    if verdicts == {NOT_MET}:
+        return RuleFinding(TR_NORESP, NOT_MET)
+    # Met in every filling: the deciding pair is the last two recorded assessed sessions.
+    a, b = [s for s in sessions if s.response in ASSESSED][-2:]
+    return RuleFinding(
+        TR_NORESP,
+        MET,
+        evidence={
+            "sessions": [a.date, b.date],
+            "responses": [a.response, b.response],
+            "days_apart": days_between(a.date, b.date),
+        },
+    )
 
 
 def _after_tace(
@@ -95,6 +156,9 @@ def _after_tace(
     every session records the field as false and the latest post-TACE imaging (if any) records
     none. Imaging dated on or before the first TACE is no evidence either way.
     ``imaging_shows`` returns True (shows), False (records none) or None (does not say).
+
+    When met, the evidence says whether the finding was already there before TACE (change B):
+    ``present_before_tace`` true (persisting), false (new) or None (no pre-TACE imaging says).
     """
     sessions: tuple[TaceSession, ...] = view.sessions
     first = sessions[0].date
@@ -111,6 +175,7 @@ def _after_tace(
             evidence["imaging"] = {"date": post.date} | {
                 f: getattr(post, f) for f in imaging_fields
             }
+        evidence["present_before_tace"] = _present_before_tace(view, first, imaging_shows)
         return RuleFinding(rule_id, MET, evidence=evidence)
     missing: list[str] = []
     if unrecorded:
@@ -120,6 +185,16 @@ def _after_tace(
     if missing:
         return RuleFinding(rule_id, INSUFFICIENT, sorted_unique(missing))
     return RuleFinding(rule_id, NOT_MET)
+
+
+def _present_before_tace(
+    view: CaseView, first: datetime.date, imaging_shows: Callable[[Imaging], bool | None]
+) -> bool | None:
+    """What the latest imaging dated on or before the first TACE said: True (it showed the
+    finding), False (it recorded none, every field of the criterion recorded), None (no such
+    imaging, or it does not say)."""
+    before = [img for img in view.imaging if img.date <= first]
+    return imaging_shows(before[-1]) if before else None
 
 
 def _imaging_vascular(img: Imaging) -> bool | None:

@@ -51,13 +51,15 @@ class RuleFinding:
     """The outcome of one rule for this patient (a refractoriness criterion or a signal).
 
     ``status`` is met | not_met | insufficient_data | not_applicable; ``missing`` names the inputs
-    that were needed and not recorded; ``evidence`` holds the patient values that made it fire.
+    that were needed and not recorded; ``evidence`` holds the patient values that made it fire;
+    ``note`` is a short qualifier the rule book asks for (e.g. "reassess after the next session").
     """
 
     id: str
     status: str
     missing: tuple[str, ...] = ()
     evidence: Evidence = field(default_factory=dict)
+    note: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"id": self.id, "status": self.status}
@@ -65,4 +67,6 @@ class RuleFinding:
             out["missing"] = list(self.missing)
         if self.evidence:
             out["evidence"] = jsonable(self.evidence)
+        if self.note:
+            out["note"] = self.note
         return out

@@ -140,13 +140,19 @@ def child_pugh_from(
     return ChildPugh(INSUFFICIENT, None, inferred, items, sorted_unique(missing))
 
 
-def child_pugh(view: CaseView) -> ChildPugh:
-    """SCORE-CP at ``as_of`` (labs latest per analyte; bedside items from the latest clinical record)."""
-    clinical = view.latest_clinical
+def child_pugh(view: CaseView, on_or_before: datetime.date | None = None) -> ChildPugh:
+    """SCORE-CP at ``as_of``, or from the latest values on or before a date (the baseline of ART and
+    of ON-THERAPY-LIVER): labs latest per analyte, bedside items from the latest clinical record."""
+    day = view.as_of if on_or_before is None else on_or_before
+    clinical = None
+    for c in reversed(view.clinical):
+        if c.date <= day:
+            clinical = c
+            break
     return child_pugh_from(
-        view.latest_value("bilirubin_mg_dl"),
-        view.latest_value("albumin_g_dl"),
-        view.latest_value("inr"),
+        view.latest_value("bilirubin_mg_dl", on_or_before),
+        view.latest_value("albumin_g_dl", on_or_before),
+        view.latest_value("inr", on_or_before),
         clinical.ascites if clinical else None,
         clinical.encephalopathy if clinical else None,
         clinical_recorded=clinical is not None,
@@ -376,17 +382,23 @@ ART_CP_RISE_2 = 3.0
 ART_NO_RESPONSE = 1.0
 
 
+# ART was validated for the decision before the second TACE (change L).
+ART_CAVEAT_VALIDATED_BEFORE_SECOND_TACE = "validated_before_second_tace"
+
+
 @dataclass(frozen=True)
 class Art:
     status: str
     points: float | None = None
     items: Mapping[str, float] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+    caveat: str | None = None
 
     @property
     def interpretation(self) -> str | None:
-        """0–1.5: retreatment may benefit; ≥ 2.5: poor prognosis with retreatment."""
-        if self.points is None:
+        """0–1.5: retreatment may benefit; ≥ 2.5: poor prognosis with retreatment. None with the
+        caveat: past the second TACE the score is shown without that reading."""
+        if self.points is None or self.caveat is not None:
             return None
         return "retreatment_may_benefit" if self.points <= 1.5 else "poor_prognosis"
 
@@ -395,10 +407,13 @@ class Art:
             return {"status": NOT_APPLICABLE}
         if self.status != OK or self.points is None:
             return {"status": self.status, "missing": list(self.missing)}
+        reading: dict[str, object] = (
+            {"caveat": self.caveat} if self.caveat is not None else {"interpretation": self.interpretation}
+        )
         return {
             "status": OK,
             "points": _number(self.points),
-            "interpretation": self.interpretation,
+            **reading,
             "items": {k: _number(v) for k, v in self.items.items()},
         }
 
@@ -412,27 +427,17 @@ def art(view: CaseView, cp_now: ChildPugh) -> Art:
 
     Baseline = latest values on or before the first TACE; now = latest values at as_of.
     AST rise > 25 % → 4; Child-Pugh rise of 1 point → 1.5, ≥ 2 points → 3; most recent assessed
-    session without CR/PR → 1. The original used EASL response; we use the recorded mRECIST.
-    A Child-Pugh fall scores 0.
+    session without CR/PR → 1 (recorded responses only). The original used EASL response; we use
+    the recorded mRECIST. A Child-Pugh fall scores 0. ART was validated for the decision before the
+    second TACE: with two or more sessions on record the score carries that caveat instead of the
+    retreatment reading (change L).
     """
     first = view.first_tace
     if first is None:
         return Art(NOT_APPLICABLE)
     f = first.date
     missing: list[str] = []
-    base_clin = None
-    for c in reversed(view.clinical):
-        if c.date <= f:
-            base_clin = c
-            break
-    cp_base = child_pugh_from(
-        view.latest_value("bilirubin_mg_dl", f),
-        view.latest_value("albumin_g_dl", f),
-        view.latest_value("inr", f),
-        base_clin.ascites if base_clin else None,
-        base_clin.encephalopathy if base_clin else None,
-        clinical_recorded=base_clin is not None,
-    )
+    cp_base = child_pugh(view, f)
     if cp_base.points is None:
         missing.extend(cp_base.missing)
     if cp_now.points is None:
@@ -452,7 +457,8 @@ def art(view: CaseView, cp_now: ChildPugh) -> Art:
     cp_pts = ART_CP_RISE_2 if rise >= 2 else ART_CP_RISE_1 if rise == 1 else 0.0
     resp_pts = ART_NO_RESPONSE if assessed[-1].response not in ("CR", "PR") else 0.0
     items = {"ast_rise": ast_pts, "child_pugh_rise": cp_pts, "no_response": resp_pts}
-    return Art(OK, ast_pts + cp_pts + resp_pts, items)
+    caveat = ART_CAVEAT_VALIDATED_BEFORE_SECOND_TACE if len(view.sessions) >= 2 else None
+    return Art(OK, ast_pts + cp_pts + resp_pts, items, caveat=caveat)
 
 
 __all__ = [

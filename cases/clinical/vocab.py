@@ -50,4 +50,4 @@ PROPOSALS: Final = (
 
 FORMAT_CASE: Final = "hcc-case/1"
 FORMAT_ASSESSMENT: Final = "hcc-assessment/1"
-RULE_SET: Final = "kr-2022.1"
+RULE_SET: Final = "kr-2022.2"

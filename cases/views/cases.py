@@ -152,7 +152,8 @@ def record_delete(request: HttpRequest, pk: int, kind: str, record_pk: int) -> H
 @require_GET
 def rule_catalogue(request: HttpRequest) -> HttpResponse:
     """The rule book for users, generated from the same catalogue the engine cites."""
-    from cases.clinical.catalogue import RULES
+    from cases.clinical.catalogue import CHANGES, RULES
     from cases.clinical.vocab import RULE_SET
 
-    return render(request, "cases/rule_catalogue.html", {"rules": RULES.values(), "rule_set": RULE_SET})
+    context = {"rules": RULES.values(), "rule_set": RULE_SET, "changes": CHANGES}
+    return render(request, "cases/rule_catalogue.html", context)

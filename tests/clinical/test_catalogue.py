@@ -81,10 +81,38 @@ def test_long_source_form() -> None:
 
 
 def test_evidence_texts() -> None:
-    for needle in ("TACTICS-L", "17.8 vs 11.5", "14.6 vs 10.0", "15.0 vs 8.2", "42 % vs 10 %", "90 % / 58 % / 42 %", "7 %", "3 %"):
+    for needle in ("TACTICS-L", "17.8 vs 11.5", "26.7 vs 14.4", "14.6 vs 10.0", "15.0 vs 8.2"):
         assert needle in COMBO_EVIDENCE
-    assert "Radiology 2021" in TR_NOTE and TR_NOTE in rule("TR-NORESP").explanation
+    # kr-2022.2: LEAP-012 and EMERALD-1 are PFS results without a shown OS benefit; the conversion
+    # outcomes belong to ALG-5, not to the combinations.
+    assert "neither has shown an overall survival benefit" in COMBO_EVIDENCE
+    for needle in ("42 % vs 10 %", "90 % / 58 % / 42 %", "biliary leak 7 %", "liver failure 3 %"):
+        assert needle not in COMBO_EVIDENCE and needle in rule("ALG-5").evidence
     assert "19.2 vs 13.4" in rule("OPT-AB-CI").evidence
+
+
+def test_further_tace_caveat_belongs_to_no_response_only() -> None:
+    assert TR_NOTE in rule("TR-NORESP").explanation
+    others = [r.id for r in RULES.values() if r.id != "TR-NORESP" and TR_NOTE in r.explanation]
+    assert others == []
+    # A caveat without a findable author or title carries no citation.
+    page = generate_rules_markdown()
+    assert "Radiology 2021" not in page and "Radiology 2021" not in SOURCES
+
+
+def test_clinical_review_texts() -> None:
+    """The kr-2022.2 text corrections a hepatologist asked for."""
+    assert "SHARP enrolled ECOG 0–2" in rule("GATE-ECOG").evidence
+    assert "KEYNOTE-394" in SOURCES and "0.79" in rule("ALG-4").evidence
+    assert "50 %" in rule("ALG-3").explanation
+    assert "criteria for TACE failure are not met" in rule("ALG-CONTINUE-TACE").explanation
+    assert "more harm" not in rule("GATE-CPC").explanation
+    for rule_id in ("OPT-AB-EGD", "PIT-AB-EGD"):
+        assert "upper gastrointestinal bleeding" in rule(rule_id).evidence
+    assert "not recommended outside a trial" in rule("PIT-TACE-SORA").flag
+    for rule_id in ("OPT-LEN-VP4", "OPT-LEN-BURDEN"):
+        assert "REFLECT excluded" in rule(rule_id).explanation and "REFLECT excluded" in rule(rule_id).flag
+    assert "Lencioni" not in SOURCES["EMERALD-1"].split(".")[0]
 
 
 def test_labels_cover_vocabularies() -> None:

@@ -227,11 +227,14 @@ def test_bclc_child_pugh_b_note() -> None:
 # --- ART --------------------------------------------------------------------------------------
 
 
-def _art_case(ast_now: float, albumin_now: float, last: str) -> dict[str, object]:
+def _art_case(ast_now: float, albumin_now: float, last: str, earlier: tuple[str, ...] = ()) -> dict[str, object]:
+    """ART before the next TACE: ``last`` is the latest session's response, ``earlier`` the
+    responses of sessions before it."""
+    dates = ("2026-04-01", "2026-05-15", "2026-06-01")[: len(earlier)]
     return make_case(
         labs=[lab("2026-03-20", ast_u_l=40), lab("2026-11-20", ast_u_l=ast_now, albumin_g_dl=albumin_now)],
         clinical=[clinical("2026-03-20"), clinical("2026-11-20")],
-        tace_sessions=[session("2026-04-01", "PR"), session("2026-07-01", last)],
+        tace_sessions=[*(session(d, r) for d, r in zip(dates, earlier)), session("2026-07-01", last)],
     )
 
 
@@ -246,6 +249,22 @@ def test_art_may_benefit() -> None:
     art = out(_art_case(ast_now=50, albumin_now=3.9, last="PR"))["scores"]["art"]
     # AST +25 % exactly is not a rise > 25 %.
     assert art["points"] == 0 and art["interpretation"] == "retreatment_may_benefit"
+
+
+def test_art_after_two_sessions_carries_the_validation_caveat_instead_of_a_reading() -> None:
+    """Change L: ART was validated before the second TACE only."""
+    one = out(_art_case(ast_now=51, albumin_now=3.4, last="SD"))["scores"]["art"]
+    two = out(_art_case(ast_now=51, albumin_now=3.4, last="SD", earlier=("PR",)))["scores"]["art"]
+    assert "caveat" not in one
+    assert two["points"] == one["points"] == 6.5
+    assert two["caveat"] == "validated_before_second_tace" and "interpretation" not in two
+
+
+def test_art_response_item_reads_recorded_responses_only() -> None:
+    # The latest session has no response recorded: the item reads the latest recorded one (PR → 0).
+    case = _art_case(ast_now=40, albumin_now=3.9, last="SD", earlier=("PR",))
+    case["tace_sessions"][-1].pop("response")  # type: ignore[index]
+    assert out(case)["scores"]["art"]["items"]["no_response"] == 0
 
 
 def test_art_needs_baseline_values() -> None:

@@ -185,7 +185,9 @@ def test_unrecorded_contraindication_is_insufficient_before_workup() -> None:
 
 
 def test_durvalumab_tremelimumab_never_recommended() -> None:
-    a = run(make_case(contraindications__bevacizumab=True, imaging=[imaging(portal_vein_invasion="vp4")]))
+    # Bevacizumab ruled out, lenvatinib ruled out by tumour burden: sorafenib is recommended while
+    # durvalumab + tremelimumab stays an eligible alternative, never the recommendation.
+    a = run(make_case(contraindications__bevacizumab=True, imaging=[imaging(liver_involvement_pct=60)]))
     assert status(a, DT) == "eligible"
     assert a.recommended == SORA
 
@@ -240,7 +242,12 @@ def test_after_atezolizumab_bevacizumab() -> None:
     assert a.line == 2
     assert status(a, LEN) == "eligible" and status(a, SORA) == "eligible"
     assert "OPT-2L-AFTER-IO" in a.option(LEN).reasons
-    assert {status(a, r) for r in (AB, DT, REGO, CABO, PEMBRO, RAM)} == {"not_indicated"}
+    # kr-2022.2 change G: cabozantinib eligible; ramucirumab by AFP (85 here); regorafenib not
+    # indicated; immunotherapy again is the board's call.
+    assert status(a, CABO) == "eligible" and "OPT-2L-AFTER-IO" in a.option(CABO).reasons
+    assert status(a, RAM) == "not_indicated" and "OPT-RAM-AFP" in a.option(RAM).reasons
+    assert status(a, REGO) == "not_indicated"
+    assert {status(a, r) for r in (AB, DT, PEMBRO)} == {"no_guidance"}
     assert a.recommended is None
     f = a.flag("OPT-2L-AFTER-IO")
     assert f is not None and f.severity == "info"

@@ -256,3 +256,33 @@ def test_adding_a_value_keeps_a_contraindication(sample: tuple[dict[str, Any], s
         if b.status == "contraindicated" and f.status != "contraindicated":
             related = set().union(*(ABOUT.get(r, set()) for r in b.reasons))
             assert about & related, (b, f, restored)
+
+
+@SETTINGS
+@given(case_and_removals(), st.data())
+def test_filling_in_an_unrecorded_response_that_cannot_change_the_verdict_changes_nothing(
+    sample: tuple[dict[str, Any], set[Path]], data: st.DataObject
+) -> None:
+    """Change A: when TR-NORESP stands with a response unrecorded, recording that response (with
+    any value) leaves the verdict — and so the whole assessment — as it was. Only ART's response
+    item may move, since ART reads recorded responses; recording a skipped value (pending, NE)
+    changes nothing at all."""
+    doc = without(*sample)
+    sessions = doc.get("tace_sessions", [])
+    blanks = [i for i, s in enumerate(sessions) if "response" not in s]
+    if not blanks:
+        return
+    before = assessed(doc)
+    if before.refractoriness.criterion("TR-NORESP").status == "insufficient_data":
+        return
+    index = data.draw(st.sampled_from(blanks))
+    value = data.draw(st.sampled_from(MRECIST_RESPONSES))
+    filled = copy.deepcopy(doc)
+    filled["tace_sessions"][index]["response"] = value
+    after = assessed(filled)
+    b, f = before.to_dict(), after.to_dict()
+    if value in ("pending", "NE"):
+        assert f == b
+    b["scores"].pop("art")  # type: ignore[union-attr]
+    f["scores"].pop("art")  # type: ignore[union-attr]
+    assert f == b

@@ -103,7 +103,7 @@ def run_vignette(path: Path, tmp_path: Path) -> tuple[dict[str, Any], int, str, 
 
 
 def test_vignettes_present() -> None:
-    assert len(FILES) >= 12
+    assert len(FILES) >= 17
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
