@@ -52,7 +52,7 @@ INPUT_LABELS = {
     "imaging.hepatic_vein_invasion": "Hepatic vein invasion on the latest imaging",
     "imaging.bile_duct_invasion": "Bile duct invasion on the latest imaging",
     "imaging.extrahepatic_spread": "Extrahepatic spread on the latest imaging",
-    "endoscopies.date": "Upper GI endoscopy: none on record",
+    "endoscopies.date": "Upper GI endoscopy within the last 183 days: none on record",
     "endoscopies.varices": "Varices at the latest endoscopy",
     "endoscopies.varices_treated": "Whether the varices were treated",
     "tace_sessions.response": "TACE response (mRECIST) of the sessions that decide refractoriness",
@@ -90,7 +90,7 @@ EVIDENCE_KEYS = {
 
 # TR-VASC / TR-EHS (change B): whether the finding was there before the first TACE.
 PRESENT_BEFORE_TACE = {
-    True: "persisting: already present on imaging before the first TACE",
+    True: "persisting: imaging before the first TACE already showed it",
     False: "new: imaging before the first TACE recorded none",
     None: "not known whether new or persisting: no imaging before the first TACE says",
 }
@@ -228,7 +228,7 @@ NO_LINE_TEXT = {
     "UNKNOWN": "Line not known: data missing",
     "ALG-5": "On systemic therapy",
     "BSC": "Best supportive care",
-    "OUTSIDE": "Outside the trials' population",
+    "OUTSIDE": "Outside the algorithm's population (ECOG 2 or Child-Pugh B)",
 }
 # At ALG-1 the reason decides the words: "TACE continues" only when TACE has been given and the
 # KLCA-NCC criteria for its failure are known not to be met.
@@ -253,12 +253,14 @@ DT_NO_ENDOSCOPY = "It contains no bevacizumab, so it needs no endoscopy first."
 
 
 def _option_note(a: Assessment, regimen: str) -> str:
-    """The regimen's note; durvalumab + tremelimumab adds that it needs no endoscopy when
-    atezolizumab + bevacizumab waits for one or is ruled out by bevacizumab alone (RULES.md §5)."""
+    """The regimen's note; durvalumab + tremelimumab, while it is itself open, adds that it needs
+    no endoscopy when atezolizumab + bevacizumab waits for one (also when held back with the
+    endoscopy among its reasons) or is ruled out by bevacizumab alone (RULES.md §5)."""
     note = REGIMEN_NOTES.get(regimen, "")
-    if regimen == "durvalumab_tremelimumab":
-        ab, dt = a.option("atezolizumab_bevacizumab").status, a.option(regimen).status
-        if dt != "contraindicated" and ab in ("needs_workup", "contraindicated"):
+    if regimen == "durvalumab_tremelimumab" and a.option(regimen).status not in ("contraindicated", "not_indicated"):
+        ab = a.option("atezolizumab_bevacizumab")
+        # Durvalumab + tremelimumab open means no immunotherapy contraindication: bevacizumab's.
+        if ab.status in ("needs_workup", "contraindicated") or "OPT-AB-EGD" in ab.reasons:
             note = f"{note} {DT_NO_ENDOSCOPY}"
     return note
 

@@ -56,3 +56,10 @@ def test_durvalumab_tremelimumab_says_it_needs_no_endoscopy_while_the_endoscopy_
     assert "needs no endoscopy" in rows["durvalumab_tremelimumab"].note
     rows = {o.regimen: o for o in summarise(run(make_case())).options}
     assert "needs no endoscopy" not in rows["durvalumab_tremelimumab"].note
+
+
+def test_a_stale_endoscopy_is_not_called_none_on_record_in_general() -> None:
+    from tests.clinical.builders import days_before, endoscopy
+
+    summary = summarise(run(make_case(endoscopies=[endoscopy(days_before(184))])))
+    assert "Upper GI endoscopy within the last 183 days: none on record" in summary.missing

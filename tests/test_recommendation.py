@@ -32,7 +32,7 @@ def test_missing_data_is_listed(viewer_client: Client) -> None:
     case.endoscopies.all().delete()
     html = viewer_client.get(f"/cases/{case.pk}/recommendation/").content.decode()
     assert "Missing data that could change the result" in html
-    assert "Upper GI endoscopy: none on record" in html
+    assert "Upper GI endoscopy within the last 183 days: none on record" in html
 
 
 def test_unknown_proposal_is_ignored(viewer_client: Client) -> None:

@@ -270,7 +270,7 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
        (KLCA, "Source review"), "The systemic therapy trials enrolled Child-Pugh A patients.",
        flag="Child-Pugh C: systemic therapy is contraindicated; consider best supportive care or "
        "transplant assessment."),
-    _r("GATE-ECOG", "ECOG 2 or more: outside the trial population",
+    _r("GATE-ECOG", "ECOG 2 or more: outside the preferred regimens' trials",
        "The first-line trials of the preferred regimens (IMbrave150, HIMALAYA, REFLECT) enrolled "
        "patients with ECOG 0–1; SHARP also enrolled ECOG 2, but few such patients. For ECOG 2 or "
        "more the options are not indicated by this rule set. ECOG 3–4 is BCLC stage D: best "
@@ -336,13 +336,13 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
        "their size is not recorded."),
     _r("OPT-AB-CI", "Contraindication to atezolizumab + bevacizumab",
        "A recorded contraindication to immunotherapy or to bevacizumab rules out atezolizumab + "
-       "bevacizumab; lenvatinib or sorafenib take its place.",
+       "bevacizumab; in first line, lenvatinib or sorafenib take its place.",
        (KLCA, "IMbrave150"), "IMbrave150: median overall survival 19.2 vs 13.4 months with "
        "sorafenib.",
        flag="A recorded contraindication rules out atezolizumab + bevacizumab."),
     _r("OPT-IO-CI", "Contraindication to immunotherapy",
        "A recorded contraindication to immunotherapy rules out durvalumab + tremelimumab and "
-       "pembrolizumab.",
+       "pembrolizumab, and, after immunotherapy, atezolizumab + bevacizumab as well.",
        (KLCA, "HIMALAYA", "KEYNOTE-240"), "Checkpoint inhibitors carry immune-related adverse events.",
        flag="A recorded contraindication to immunotherapy rules out the checkpoint-inhibitor "
        "options."),
@@ -374,8 +374,8 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     _r("OPT-IO-HBV", "Hepatitis B: check HBV DNA and antivirals before immunotherapy",
        "With hepatitis B as the cause, check HBV DNA and make sure antiviral therapy is running "
        "before a checkpoint-inhibitor regimen starts: the trials required hepatitis B to be "
-       "suppressed on antivirals.",
-       ("IMbrave150", "HIMALAYA"),
+       "controlled on antivirals.",
+       ("IMbrave150", "HIMALAYA", "KEYNOTE-240"),
        "IMbrave150 and HIMALAYA required HBV suppressed on antiviral therapy; IMbrave150 required "
        "HBV DNA below 500 IU/mL.",
        flag="Hepatitis B: check HBV DNA and antiviral therapy before starting immunotherapy."),
@@ -491,7 +491,7 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     _r("PIT-INVESTIGATIONAL", "Investigational TACE combination",
        "TACE combined with lenvatinib, a PD-1 inhibitor or durvalumab + bevacizumab is "
        "investigational; prefer a clinical trial.",
-       ("TACTICS-L", "LAUNCH", "LEAP-012", "EMERALD-1"), COMBO_EVIDENCE,
+       ("TACTICS-L", "LAUNCH", "LEAP-012", "EMERALD-1", "Source review"), COMBO_EVIDENCE,
        flag="This TACE combination is investigational and not in the guidelines; consider a "
        "clinical trial."),
     _r("PIT-LIVER-MONITOR", "Watch liver function on systemic therapy",

@@ -20,9 +20,10 @@ REGIMEN_LABELS: Final[dict[str, str]] = {
 REGIMEN_NOTES: Final[dict[str, str]] = {
     "atezolizumab_bevacizumab": "Preferred first line after TACE failure (IMbrave150). "
     "Needs a recent endoscopy with varices absent or treated.",
-    "durvalumab_tremelimumab": "An alternative first line (HIMALAYA; ASCO 2024). It is not part of "
+    "durvalumab_tremelimumab": "An alternative first line (HIMALAYA; ASCO 2024); after immunotherapy, using "
+    "it is the board's call. It is not part of "
     "the KLCA-NCC 2022 algorithm, so the tool never recommends it.",
-    "lenvatinib": "First-line alternative (REFLECT). REFLECT excluded main portal vein invasion and "
+    "lenvatinib": "First-line alternative (REFLECT), and a second-line choice after immunotherapy. REFLECT excluded main portal vein invasion and "
     "50 % or more of the liver involved. Dose depends on weight.",
     "sorafenib": "First-line alternative (SHARP), and a second-line choice after immunotherapy.",
     "regorafenib": "Second line after sorafenib, only if sorafenib was tolerated (RESORCE).",

@@ -108,7 +108,7 @@ DEMO_CASES: list[dict[str, Any]] = [
     },
     {
         "label": "HCC-0106",
-        "story": "Child-Pugh B8 with refractory disease: outside the trials' population.",
+        "story": "Child-Pugh B8 with refractory disease: outside the algorithm's population.",
         "patient": {"age": 70, "sex": "F", "weight_kg": 60, "ecog": 1, "etiology": "masld", "baseline_tumor_count": 3},
         "labs": [(8, {"bilirubin_mg_dl": 2.2, "albumin_g_dl": 3.1, "inr": 1.3, "ast_u_l": 70, "platelets_10e9_l": 90, "afp_ng_ml": 30})],
         "clinical": [(8, {"ascites": "mild", "encephalopathy": "none"})],
@@ -200,7 +200,7 @@ DEMO_CASES: list[dict[str, Any]] = [
     },
     {
         "label": "HCC-0114",
-        "story": "Refractory, but ECOG 2 after a fall: outside the trials' population.",
+        "story": "Refractory, but ECOG 2 after a fall: outside the algorithm's population.",
         "patient": {"age": 78, "sex": "F", "weight_kg": 52, "ecog": 2, "etiology": "hcv", "baseline_tumor_count": 2},
         "labs": [(13, {**GOOD_LIVER, "afp_ng_ml": 18})],
         "clinical": [(13, {"ascites": "none", "encephalopathy": "none"})],
