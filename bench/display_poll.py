@@ -44,8 +44,8 @@ def timed(client: Client, url: str, expected: int, runs: int) -> list[float]:
 
 
 def main(polls: int = 500) -> float:
-    from cases.management.commands.seed_demo import NEXT_MEETING
-    from cases.models import Meeting
+    from meetings.management.commands.seed_demo import NEXT_MEETING
+    from meetings.models import Meeting
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

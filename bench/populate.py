@@ -41,6 +41,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases import models as m  # noqa: E402
+from meetings.models import AgendaItem, Meeting  # noqa: E402
 from tests.factories import (  # noqa: E402
     CaseFactory,
     ClinicalFactory,
@@ -171,14 +172,14 @@ def add_cases(first: int, count: int) -> None:
 
 def ensure_meeting() -> None:
     """A meeting now with the first three cases (by label) on its agenda, the first one shown."""
-    if m.Meeting.objects.exists():
+    if Meeting.objects.exists():
         return
     cases = list(m.Case.objects.order_by("label")[:3])
     if not cases:
         return
-    meeting = m.Meeting.objects.create(title="Benchmark board", starts_at=timezone.now(), location="Room 1")
+    meeting = Meeting.objects.create(title="Benchmark board", starts_at=timezone.now(), location="Room 1")
     items = [
-        m.AgendaItem.objects.create(meeting=meeting, case=case, position=position)
+        AgendaItem.objects.create(meeting=meeting, case=case, position=position)
         for position, case in enumerate(cases, start=1)
     ]
     meeting.show(items[0])

@@ -52,7 +52,10 @@ def _state_sql() -> str:
 
     for model in RECORD_MODELS:
         columns += [sub(model, "COUNT(*)"), sub(model, f"SUM(r.{q('version')})")]
-    columns += [sub(m.Decision, "COUNT(*)"), sub(m.Decision, f"MAX(r.{q('updated_at')})")]
+    # The board's decisions, which the case page lists, belong to another app (cases does not
+    # import it): reached through the reverse relation its Decision model declares on Case.
+    decisions = m.Case._meta.get_field("decisions").related_model
+    columns += [sub(decisions, "COUNT(*)"), sub(decisions, f"MAX(r.{q('updated_at')})")]
     return f"SELECT {', '.join(columns)} FROM {q(m.Case._meta.db_table)} c WHERE c.{q('id')} = %s"
 
 

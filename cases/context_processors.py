@@ -5,6 +5,7 @@ def roles(request: HttpRequest) -> dict[str, bool | str]:
     """What the signed-in user may do, so templates show only the buttons that will work.
 
     The views enforce the same permissions; this only avoids offering what would be refused.
+    (What a user may do at meetings is the meetings app's context processor.)
     """
     user = request.user
     names = sorted(group.name for group in user.groups.all()) if user.is_authenticated else []
@@ -12,6 +13,4 @@ def roles(request: HttpRequest) -> dict[str, bool | str]:
         "user_role": ", ".join(names),
         "can_create_case": user.has_perm("cases.add_case"),
         "can_edit_case": user.has_perm("cases.change_case"),
-        "can_manage_meetings": user.has_perm("cases.manage_meetings"),
-        "can_record_decision": user.has_perm("cases.record_decision"),
     }

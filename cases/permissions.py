@@ -48,18 +48,20 @@ def ensure_roles(group_model: Any, permission_model: Any) -> None:
     """
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role)
-        group.permissions.set(
-            permission_model.objects.filter(content_type__app_label="cases", codename__in=codenames)
-        )
+        # By codename, whichever app declares it: manage_meetings and record_decision belong to
+        # the board's meetings (declared there; cases does not import that app).
+        group.permissions.set(permission_model.objects.filter(codename__in=codenames))
 
 
 def require(permission: str) -> Callable[[View], View]:
-    """Refuse the view with 403 unless the signed-in user holds `cases.<permission>`."""
+    """Refuse the view with 403 unless the signed-in user holds the permission: `cases.<permission>`,
+    or another app's given in full (`meetings.record_decision`)."""
+    label = permission if "." in permission else f"cases.{permission}"
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.has_perm(f"cases.{permission}"):
+            if not request.user.has_perm(label):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -36,7 +36,7 @@ def test_permissions_match_model_backend() -> None:
     for user in [*users, direct, inactive, root]:
         ours, django = PermissionBackend(), ModelBackend()
         assert ours.get_all_permissions(fresh(user)) == django.get_all_permissions(fresh(user)), user.username
-        for perm in ("cases.change_case", "cases.add_case", "cases.view_case", "cases.manage_meetings"):
+        for perm in ("cases.change_case", "cases.add_case", "cases.view_case", "meetings.manage_meetings"):
             assert ours.has_perm(fresh(user), perm) == django.has_perm(fresh(user), perm), (user.username, perm)
     assert PermissionBackend().get_all_permissions(AnonymousUser()) == set()
     assert "cases.change_case" in PermissionBackend().get_all_permissions(fresh(direct))

@@ -18,9 +18,10 @@ from django.contrib.auth.models import User
 from cases import models as m
 from cases.findings import FindingsForm
 from cases.forms import RECORD_FIELDS, CaseForm
+from meetings.models import AgendaItem, Attendee, Decision, FollowUpAction, Meeting
 from tests.conftest import signed_in
 from tests.factories import CaseFactory, LabFactory, user_with_role
-from tests.meeting_factories import sample_meeting
+from tests.meetings.factories import sample_meeting
 from tests.test_permission_matrix import POLICY
 from tests.urlconf import sample_url
 
@@ -51,11 +52,11 @@ hostile_text = st.one_of(
 def database_state() -> tuple:
     """What a partial save would change: row counts and version sums of every editable table."""
     models = [m.Case, m.LabResult, m.ClinicalFinding, m.Imaging, m.Endoscopy, m.TaceSession, m.SystemicTherapy,
-              m.Meeting, m.Attendee, m.AgendaItem, m.Decision, m.FollowUpAction]
+              Meeting, Attendee, AgendaItem, Decision, FollowUpAction]
     state = [model.objects.count() for model in models]
     state += [sum(model.objects.values_list("version", flat=True)) for model in models[:7]]
     state += list(m.Case.objects.order_by("pk").values_list("label", "ecog", "weight_kg"))
-    state += list(m.AgendaItem.objects.order_by("pk").values_list("question", "position"))
+    state += list(AgendaItem.objects.order_by("pk").values_list("question", "position"))
     return tuple(state)
 
 

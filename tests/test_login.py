@@ -192,7 +192,7 @@ def test_twelve_hours_idle_signs_the_user_out(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_the_display_poll_does_not_keep_an_idle_session_alive(client: Client) -> None:
-    from tests.meeting_factories import MeetingFactory
+    from tests.meetings.factories import MeetingFactory
 
     meeting = MeetingFactory()
     user_with_role("alice", "viewer")

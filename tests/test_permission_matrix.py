@@ -13,7 +13,7 @@ from django.test import Client
 
 from tests.conftest import signed_in
 from tests.factories import CaseFactory, LabFactory, user_with_role
-from tests.meeting_factories import sample_meeting
+from tests.meetings.factories import sample_meeting
 from tests.urlconf import app_url_names, sample_url
 
 ROLES = {"viewer": "viewer", "member": "board member", "coordinator": "coordinator"}
@@ -37,33 +37,33 @@ POLICY: dict[str, dict[str, tuple[int, int, int]]] = {
     "record_edit": {"GET": (403, 200, 200), "POST": (403, 200, 200)},
     "record_delete": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
     # meetings: everyone reads and watches the display; coordinators run meetings
-    "meeting_list": READ,
-    "meeting_detail": READ,
-    "meeting_present": READ,
-    "meeting_poll": READ,
-    "meeting_minutes": READ,
-    "meeting_minutes_pdf": READ,
-    "followup": READ,
-    "concordance_report": READ,
-    "decision_detail": READ,
-    "decision_snapshot": READ,
-    "meeting_create": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
-    "meeting_edit": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
-    "agenda_add_case": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
-    "agenda_add": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
-    "attendee_add": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "attendee_presence": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "attendee_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "agenda_move": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "agenda_question": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "agenda_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "meeting_go": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:list": READ,
+    "meetings:detail": READ,
+    "meetings:present": READ,
+    "meetings:poll": READ,
+    "meetings:minutes": READ,
+    "meetings:minutes_pdf": READ,
+    "meetings:followup": READ,
+    "meetings:concordance": READ,
+    "meetings:decision": READ,
+    "meetings:decision_snapshot": READ,
+    "meetings:create": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "meetings:edit": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "meetings:add_case": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "meetings:agenda_add": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    "meetings:attendee_add": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:attendee_presence": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:attendee_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:agenda_move": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:agenda_question": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:agenda_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:go": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
     # decisions: members and coordinators record them; item 1 is already decided (→ its decision)
-    "decision_new": {"GET": (403, 302, 302), "POST": (403, 302, 302)},
-    "decision_check": {"GET": (405, 405, 405), "POST": (403, 200, 200)},
-    "decision_edit": {"GET": (403, 409, 409), "POST": (403, 409, 409)},
-    "decision_correct": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
-    "action_done": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
+    "meetings:decision_new": {"GET": (403, 302, 302), "POST": (403, 302, 302)},
+    "meetings:decision_check": {"GET": (405, 405, 405), "POST": (403, 200, 200)},
+    "meetings:decision_edit": {"GET": (403, 409, 409), "POST": (403, 409, 409)},
+    "meetings:decision_correct": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
+    "meetings:action_done": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
 }
 
 

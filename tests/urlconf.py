@@ -31,7 +31,10 @@ def sample_url(name: str) -> str:
     from django.urls import reverse
 
     resolver = get_resolver()
-    for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(name.split(":")[-1]):
+    *namespaces, short_name = name.split(":")
+    for namespace in namespaces:  # a namespaced name's patterns are in its namespace's resolver
+        resolver = resolver.namespace_dict[namespace][1]
+    for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(short_name):
         for _result, params in possibility:
             return reverse(name, kwargs={param: SAMPLE_KWARGS[param] for param in params})
     return reverse(name)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # Before cases: its seed_demo extends the cases command of that name with the demo meetings.
+    "meetings",
     "cases",
 ]
 
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.roles",
+                "meetings.context_processors.roles",
             ],
             "builtins": ["template_partials.templatetags.partials"],
             # Cached loaders in every environment: the live panel re-renders on each keystroke.

@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from cases import urls_meetings
 from cases.views import api
 from tumorboard.health import healthz
 
@@ -12,9 +11,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
-    path("meetings/", include("cases.urls_meetings")),
-    path("followup/", include(urls_meetings.followup_urls)),
-    path("reports/concordance/", include(urls_meetings.report_urls)),
+    # /meetings/…, /followup/ and /reports/concordance/, in the "meetings" namespace.
+    path("", include("meetings.urls")),
     path("api/cases/<int:pk>/assessment", api.case_assessment, name="case_assessment_api"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

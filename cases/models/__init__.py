@@ -1,19 +1,7 @@
-"""The tumor board's data: a case and its dated records, and the meetings that discuss it (every one
-history-tracked)."""
+"""The tumor board's data: a case and its dated records (every one history-tracked). The meetings
+that discuss a case are the meetings app's."""
 
 from cases.models.case import Case, Etiology, Sex, Status
-from cases.models.meetings import (
-    AgendaItem,
-    Attendee,
-    BoardProfile,
-    ConcordanceStatus,
-    Decision,
-    DecisionLocked,
-    DeviationReason,
-    FollowUpAction,
-    Meeting,
-    Specialty,
-)
 from cases.models.records import (
     Ascites,
     ClinicalFinding,
@@ -32,28 +20,18 @@ from cases.models.records import (
 )
 
 __all__ = [
-    "AgendaItem",
     "Ascites",
-    "Attendee",
-    "BoardProfile",
     "Case",
     "ClinicalFinding",
-    "ConcordanceStatus",
-    "Decision",
-    "DecisionLocked",
-    "DeviationReason",
     "Encephalopathy",
     "Endoscopy",
     "Etiology",
-    "FollowUpAction",
     "Imaging",
     "LabResult",
-    "Meeting",
     "PortalVeinInvasion",
     "Regimen",
     "Response",
     "Sex",
-    "Specialty",
     "Status",
     "SystemicTherapy",
     "TaceSession",

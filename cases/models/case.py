@@ -67,10 +67,6 @@ class Case(Versioned):
 
     class Meta:
         ordering = ["label"]
-        permissions = [
-            ("manage_meetings", "Can build agendas and run meetings"),
-            ("record_decision", "Can record and sign board decisions"),
-        ]
 
     def __str__(self) -> str:
         return self.label

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from cases import models as m
-from cases.management.commands.seed_demo import NEXT_MEETING
+from meetings.management.commands.seed_demo import NEXT_MEETING
+from meetings.models import Decision, Meeting
 from tests.e2e.conftest import sign_in_page
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def signed_in_page(browser: Any, live_server: Any) -> Iterator[Callable[[str], A
 
 
 def test_two_displays_follow_the_coordinators_arrow_key(demo_data: None, signed_in_page: Any, live_server: Any) -> None:
-    meeting = m.Meeting.objects.get(title=NEXT_MEETING)
+    meeting = Meeting.objects.get(title=NEXT_MEETING)
     first, second = [item.case.label for item in meeting.items.select_related("case")[:2]]
     url = f"{live_server.url}/meetings/{meeting.pk}/present/"
     displays = [signed_in_page(name) for name in ("demo-viewer", "demo-surgeon")]
@@ -53,7 +53,7 @@ def test_two_displays_follow_the_coordinators_arrow_key(demo_data: None, signed_
     for display in displays:
         expect(display.locator("#display-case-label")).to_have_text(second, timeout=FOLLOW_SECONDS * 1000)
     assert time.monotonic() - pressed < FOLLOW_SECONDS
-    assert m.Meeting.objects.get(pk=meeting.pk).current_item.case.label == second
+    assert Meeting.objects.get(pk=meeting.pk).current_item.case.label == second
 
     coordinator.keyboard.press("ArrowLeft")
     for display in displays:
@@ -63,7 +63,7 @@ def test_two_displays_follow_the_coordinators_arrow_key(demo_data: None, signed_
 def test_member_signs_a_deviating_decision_only_with_reason_and_acknowledgment(
     demo_data: None, signed_in_page: Any, live_server: Any
 ) -> None:
-    meeting = m.Meeting.objects.get(title=NEXT_MEETING)
+    meeting = Meeting.objects.get(title=NEXT_MEETING)
     item = meeting.items.get(case__label="HCC-0103")  # refractory, no endoscopy on record
     page = signed_in_page("demo-member")
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
@@ -79,7 +79,7 @@ def test_member_signs_a_deviating_decision_only_with_reason_and_acknowledgment(
     expect(page.locator("#decision-errors, .invalid-feedback, #ack-error").first).to_be_visible()
     expect(page.get_by_text("give the reason before signing")).to_be_visible()
     expect(page.get_by_text("Acknowledge each stop flag the plan raises before signing")).to_be_visible()
-    decision = m.Decision.objects.get(agenda_item=item)
+    decision = Decision.objects.get(agenda_item=item)
     assert not decision.is_signed
 
     page.select_option("#id_deviation_reason", "patient_preference")

@@ -8,12 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from cases import meetings as rules
 from cases import models as m
 from cases.adapters import case_to_facts, with_records
 from cases.clinical import assess
+from meetings.models import AgendaItem, BoardProfile, Meeting
+from meetings.quorum import quorum
+from meetings.readiness import Readiness, readiness
 from tests.factories import CaseFactory, EndoscopyFactory, ImagingFactory, LabFactory, days_ago
-from tests.meeting_factories import AgendaItemFactory, AttendeeFactory, MeetingFactory, refractory_case
+from tests.meetings.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory, refractory_case
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -34,7 +36,7 @@ HTMX = {"HX-Request": "true"}
     ],
 )
 def test_quorum_needs_a_liver_physician_an_interventional_radiologist_and_a_surgeon(present, met) -> None:
-    assert rules.quorum(present).met is met
+    assert quorum(present).met is met
 
 
 def test_quorum_counts_only_attendees_marked_present() -> None:
@@ -71,7 +73,7 @@ def test_an_attendee_sits_for_their_usual_specialty_unless_told_otherwise(coordi
 
     meeting = MeetingFactory()
     surgeon = User.objects.create_user("surgeon")
-    m.BoardProfile.objects.create(user=surgeon, specialty="surgery")
+    BoardProfile.objects.create(user=surgeon, specialty="surgery")
     nobody = User.objects.create_user("nobody")
     coordinator_client.post(f"/meetings/{meeting.pk}/attendees/add/", {"user": surgeon.pk})
     assert meeting.attendees.get(user=surgeon).specialty == "surgery"
@@ -91,7 +93,7 @@ def test_coordinator_creates_a_meeting(coordinator_client: Client) -> None:
     response = coordinator_client.post(
         "/meetings/new/", {"title": "Liver board", "starts_at": "2030-01-15T16:00", "location": "Room 3"}
     )
-    meeting = m.Meeting.objects.get()
+    meeting = Meeting.objects.get()
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
     assert meeting.day == datetime.date(2030, 1, 15)
     assert "Liver board" in coordinator_client.get("/meetings/").content.decode()
@@ -118,7 +120,7 @@ def test_add_to_agenda_from_the_case_page(coordinator_client: Client) -> None:
 
 
 def test_past_meetings_are_not_offered_for_a_new_case() -> None:
-    from cases.forms_meetings import AddToMeetingForm
+    from meetings.forms import AddToMeetingForm
 
     past = MeetingFactory(starts_at=MeetingFactory().starts_at - datetime.timedelta(days=3))
     assert past not in AddToMeetingForm(case=CaseFactory()).fields["meeting"].queryset
@@ -143,13 +145,13 @@ def test_a_case_is_on_an_agenda_once() -> None:
 def test_reorder_with_htmx(coordinator_client: Client) -> None:
     meeting = MeetingFactory()
     first, second, third = (AgendaItemFactory(meeting=meeting) for _ in range(3))
-    version = m.Meeting.objects.get(pk=meeting.pk).display_version
+    version = Meeting.objects.get(pk=meeting.pk).display_version
     response = coordinator_client.post(f"/meetings/{meeting.pk}/agenda/{third.pk}/move/", {"direction": "up"}, headers=HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="agenda"')
     assert html.index(third.case.label) < html.index(second.case.label)
     assert [i.pk for i in meeting.items.all()] == [first.pk, third.pk, second.pk]
-    assert m.Meeting.objects.get(pk=meeting.pk).display_version > version  # displays refresh the agenda
+    assert Meeting.objects.get(pk=meeting.pk).display_version > version  # displays refresh the agenda
     coordinator_client.post(f"/meetings/{meeting.pk}/agenda/{first.pk}/move/", {"direction": "up"})
     assert [i.pk for i in meeting.items.all()] == [first.pk, third.pk, second.pk]  # already first
 
@@ -171,18 +173,18 @@ def test_board_members_and_viewers_do_not_build_the_agenda(member_client: Client
         assert client.get(f"/meetings/add-case/{item.case_id}/").status_code == 403
         page = client.get(item.meeting.get_absolute_url()).content.decode()
         assert "/move/" not in page and "Add cases" not in page
-    assert m.AgendaItem.objects.filter(pk=item.pk).exists()
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
 
 
 # --- readiness --------------------------------------------------------------------------------
 
 
-def _readiness(case: m.Case, meeting_day: datetime.date) -> rules.Readiness:
+def _readiness(case: m.Case, meeting_day: datetime.date) -> Readiness:
     facts = case_to_facts(with_records().get(pk=case.pk))
-    return rules.readiness(facts, meeting_day, assess(facts, meeting_day).missing)
+    return readiness(facts, meeting_day, assess(facts, meeting_day).missing)
 
 
-def _statuses(readiness: rules.Readiness) -> dict[str, str]:
+def _statuses(readiness: Readiness) -> dict[str, str]:
     return {check.key: check.status for check in readiness.checks}
 
 

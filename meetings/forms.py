@@ -1,20 +1,34 @@
 """Forms for meetings, agendas and decisions. The models validate; these only pick the fields.
 
-The decision form has no concordance field on purpose: concordance is computed by the model
-from the engine, so a posted "concordance" value is simply ignored.
+The templates draw them with crispy forms (Bootstrap 5), the one way forms are rendered.
+
+The decision form has no concordance field on purpose: concordance is computed from the engine
+(meetings.services), so a posted "concordance" value is simply ignored.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
-from cases import models as m
 from cases.clinical.proposals import PIT_SEVERITY, STOP
+from cases.models import Case, Status
+from meetings.models import (
+    PLAN_CHOICES,
+    AgendaItem,
+    Attendee,
+    BoardProfile,
+    Decision,
+    DeviationReason,
+    FollowUpAction,
+    Meeting,
+    Specialty,
+)
 
 User = get_user_model()
 STOP_FLAG_IDS = sorted(flag for flag, severity in PIT_SEVERITY.items() if severity == STOP)
@@ -22,16 +36,6 @@ STOP_FLAG_IDS = sorted(flag for flag, severity in PIT_SEVERITY.items() if severi
 
 def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def bootstrap(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget (no crispy layout needed for these small forms)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, (forms.CheckboxSelectMultiple, forms.CheckboxInput, forms.HiddenInput)):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def people() -> Any:
@@ -42,7 +46,7 @@ class MeetingForm(forms.ModelForm):
     video_link = forms.URLField(required=False, assume_scheme="https", help_text="Leave blank for a meeting in a room.")
 
     class Meta:
-        model = m.Meeting
+        model = Meeting
         fields = ["title", "starts_at", "location", "video_link"]
         widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
@@ -51,30 +55,30 @@ class MeetingForm(forms.ModelForm):
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if self.instance.starts_at:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%dT%H:%M")
-        bootstrap(self)
 
 
 class AttendeeForm(forms.ModelForm):
     """Add a person; the specialty defaults to the one on their board profile."""
 
-    specialty = forms.ChoiceField(choices=[("", "Their usual specialty")] + m.Specialty.choices, required=False)
+    specialty = forms.ChoiceField(
+        label="Sits for", choices=[("", "Their usual specialty")] + Specialty.choices, required=False
+    )
 
     class Meta:
-        model = m.Attendee
+        model = Attendee
         fields = ["user", "specialty"]
         labels = {"user": "Person"}
 
-    def __init__(self, *args: Any, meeting: m.Meeting, **kwargs: Any) -> None:
-        super().__init__(*args, instance=m.Attendee(meeting=meeting), **kwargs)
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, instance=Attendee(meeting=meeting), **kwargs)
         self.fields["user"].queryset = people().exclude(attendances__meeting=meeting)
         self.fields["user"].empty_label = "Choose a person"
-        bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         user = data.get("user")
         if user and not data.get("specialty"):
-            profile = m.BoardProfile.objects.filter(user=user).first()
+            profile = BoardProfile.objects.filter(user=user).first()
             if profile is None:
                 self.add_error("specialty", "This person has no usual specialty on file: choose one.")
             else:
@@ -87,12 +91,12 @@ class AgendaCasesForm(forms.Form):
     """Several open cases at once, from the case list of the meeting's "Add cases" page."""
 
     cases = forms.ModelMultipleChoiceField(
-        queryset=m.Case.objects.none(), widget=forms.CheckboxSelectMultiple, label="Cases to add"
+        queryset=Case.objects.none(), widget=forms.CheckboxSelectMultiple, label="Cases to add"
     )
 
-    def __init__(self, *args: Any, meeting: m.Meeting, query: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: Meeting, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cases = m.Case.objects.filter(status=m.Status.OPEN).exclude(agenda_items__meeting=meeting)
+        cases = Case.objects.filter(status=Status.OPEN).exclude(agenda_items__meeting=meeting)
         if query:
             cases = cases.filter(label__icontains=query)
         self.fields["cases"].queryset = cases.order_by("label")
@@ -101,19 +105,19 @@ class AgendaCasesForm(forms.Form):
 class AddToMeetingForm(forms.Form):
     """From a case page: which upcoming meeting, and the question for the board."""
 
-    meeting = forms.ModelChoiceField(queryset=m.Meeting.objects.none(), empty_label=None)
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None)
     question = forms.CharField(label="Question for the board", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, case: m.Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        upcoming = m.Meeting.objects.filter(starts_at__date__gte=today).exclude(items__case=case)
+        upcoming = Meeting.objects.filter(starts_at__date__gte=today).exclude(items__case=case)
         self.fields["meeting"].queryset = upcoming.order_by("starts_at")
 
 
 class QuestionForm(forms.ModelForm):
     class Meta:
-        model = m.AgendaItem
+        model = AgendaItem
         fields = ["question"]
         widgets = {"question": forms.Textarea(attrs={"rows": 2})}
 
@@ -121,8 +125,9 @@ class QuestionForm(forms.ModelForm):
 class DecisionForm(forms.ModelForm):
     """The board's plan, rationale, deviation reason, dissent and next review.
 
-    ``acknowledged_flags`` lists the stop flags the board has read and accepts; the model checks
-    at signing that every stop flag of the plan is among them.
+    ``acknowledged_flags`` lists the stop flags the board has read and accepts; signing checks
+    that every stop flag of the plan is among them. The view saves the decision through
+    ``meetings.services.save_draft`` (``save(commit=False)`` here), which computes its concordance.
     """
 
     acknowledged_flags = forms.MultipleChoiceField(
@@ -130,7 +135,7 @@ class DecisionForm(forms.ModelForm):
     )
 
     class Meta:
-        model = m.Decision
+        model = Decision
         fields = ["plan", "plan_other", "rationale", "deviation_reason", "deviation_note", "dissent", "next_review"]
         widgets = {
             "rationale": forms.Textarea(attrs={"rows": 3}),
@@ -142,29 +147,31 @@ class DecisionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", "— choose the board's plan —"), *PLAN_CHOICES]
         self.fields["deviation_reason"].choices = [("", "— none: needed only when the plan deviates —")] + list(
-            m.DeviationReason.choices
+            DeviationReason.choices
         )
         self.initial.setdefault("acknowledged_flags", list(self.instance.acknowledged_flags or []))
-        bootstrap(self)
 
-    def save(self, commit: bool = True) -> m.Decision:
+    def save(self, commit: bool = True) -> Decision:
         self.instance.acknowledged_flags = sorted(self.cleaned_data.get("acknowledged_flags") or [])
         return super().save(commit)
 
 
 class ActionForm(forms.ModelForm):
     class Meta:
-        model = m.FollowUpAction
+        model = FollowUpAction
         fields = ["description", "owner", "due"]
         widgets = {"due": date_input()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people()
-        bootstrap(self)
+        # One row per action under the table's column headings: no label above each input.
+        self.helper = FormHelper()
+        self.helper.form_show_labels = False
 
 
 ActionFormSet = inlineformset_factory(
-    m.Decision, m.FollowUpAction, form=ActionForm, extra=2, can_delete=True, max_num=20, validate_max=True
+    Decision, FollowUpAction, form=ActionForm, extra=2, can_delete=True, max_num=20, validate_max=True
 )

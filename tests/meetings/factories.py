@@ -10,6 +10,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from cases import models as m
+from meetings import services
+from meetings.models import AgendaItem, Attendee, Decision, FollowUpAction, Meeting
 from tests.factories import (
     CaseFactory,
     ClinicalFactory,
@@ -24,7 +26,7 @@ from tests.factories import (
 
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Meeting
+        model = Meeting
 
     title = "Liver tumor board"
     starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
@@ -33,7 +35,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.AgendaItem
+        model = AgendaItem
 
     meeting = factory.SubFactory(MeetingFactory)
     case = factory.SubFactory(CaseFactory)
@@ -42,7 +44,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
 class AttendeeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = m.Attendee
+        model = Attendee
 
     meeting = factory.SubFactory(MeetingFactory)
     user = factory.Sequence(lambda n: User.objects.create_user(f"doctor{n}"))
@@ -90,24 +92,24 @@ def on_therapy_case(imaging_days_ago: int | None, **case: Any) -> m.Case:
     return c
 
 
-def signed_decision(item: m.AgendaItem, user: User, plan: str = "atezolizumab_bevacizumab", **fields: Any) -> m.Decision:
+def signed_decision(item: AgendaItem, user: User, plan: str = "atezolizumab_bevacizumab", **fields: Any) -> Decision:
     fields.setdefault("rationale", "Refractory; Child-Pugh A.")
-    decision = m.Decision.objects.create(agenda_item=item, plan=plan, recorded_by=user, **fields)
-    decision.sign(user)
+    decision = services.save_draft(Decision(agenda_item=item, plan=plan, recorded_by=user, **fields))
+    services.sign(decision, user)
     return decision
 
 
-def sample_meeting(case: m.Case) -> m.Meeting:
+def sample_meeting(case: m.Case) -> Meeting:
     """Meeting 1 with agenda item 1 (the given case), attendee 1 and a signed decision 1 with
     action 1: the objects behind tests/urlconf.py's sample URLs."""
     user = User.objects.create_user("sample-signer")
     meeting = MeetingFactory(pk=1)
     AttendeeFactory(pk=1, meeting=meeting, user=user)
     item = AgendaItemFactory(pk=1, meeting=meeting, case=case)
-    decision = m.Decision.objects.create(pk=1, agenda_item=item, plan="other", plan_other="Watch", rationale="r",
-                                         deviation_reason="other", deviation_note="n", recorded_by=user)
-    m.FollowUpAction.objects.create(pk=1, decision=decision, description="Call", owner=user, due=days_ago(0))
-    decision.sign(user)
+    decision = services.save_draft(Decision(pk=1, agenda_item=item, plan="other", plan_other="Watch", rationale="r",
+                                            deviation_reason="other", deviation_note="n", recorded_by=user))
+    FollowUpAction.objects.create(pk=1, decision=decision, description="Call", owner=user, due=days_ago(0))
+    services.sign(decision, user)
     return meeting
 
 

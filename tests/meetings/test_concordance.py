@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cases import meetings as rules
-from tests.meeting_factories import AgendaItemFactory, MeetingFactory, refractory_case, signed_decision
+from meetings import services
+from meetings.charts import share_chart
+from meetings.report import MONTH_NAMES, monthly_concordance
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory, refractory_case, signed_decision
 
 REASONS = {"patient_preference": "Patient preference", "comorbidity": "Comorbidity",
            "trial_enrolment": "Trial enrolment", "other": "Other"}
@@ -18,7 +20,7 @@ REASONS = {"patient_preference": "Patient preference", "comorbidity": "Comorbidi
 
 def test_monthly_aggregation() -> None:
     jan, feb = datetime.date(2026, 1, 14), datetime.date(2026, 2, 3)
-    months = rules.monthly_concordance(
+    months = monthly_concordance(
         [(jan, 1), (jan, 2), (datetime.date(2026, 1, 28), 1), (feb, 3)],
         [(jan, "concordant", ""), (jan, "deviating", "comorbidity"), (jan, "deviating", "comorbidity"),
          (jan, "concordant", "")],
@@ -33,12 +35,12 @@ def test_monthly_aggregation() -> None:
 
 
 def test_chart_geometry() -> None:
-    months = rules.monthly_concordance([(datetime.date(2026, 3, 1), 1)], [(datetime.date(2026, 3, 1), "concordant", "")], REASONS)
-    chart = rules.share_chart(months)
+    months = monthly_concordance([(datetime.date(2026, 3, 1), 1)], [(datetime.date(2026, 3, 1), "concordant", "")], REASONS)
+    chart = share_chart(months)
     assert chart is not None
     bar = chart.bars[0]
     assert bar.height == chart.plot_bottom - chart.plot_top  # 100 %
-    assert rules.share_chart([]) is None
+    assert share_chart([]) is None
 
 
 @pytest.mark.django_db
@@ -48,13 +50,13 @@ def test_report_page(member, viewer_client: Client) -> None:  # type: ignore[no-
     signed_decision(AgendaItemFactory(meeting=meeting, case=refractory_case()), member, "other",
                     plan_other="SIRT", deviation_reason="trial_enrolment")
     # A corrected decision counts once, as corrected.
-    correction = follows.start_correction(member)
+    correction = services.start_correction(follows, member)
     correction.save()
-    correction.sign(member)
+    services.sign(correction, member)
     html = viewer_client.get("/reports/concordance/").content.decode()
     month = timezone.localdate(meeting.starts_at).strftime("%Y-%m")
     row = re.search(rf'<tr data-month="{month}">(.*?)</tr>', html, re.S).group(1)
-    assert re.findall(r"<td>([^<]*)</td>", row)[:5] == ["%s" % rules.MONTH_NAMES[int(month[5:]) - 1] + f" {month[:4]}", "2", "2", "1 (50 %)", "1"]
+    assert re.findall(r"<td>([^<]*)</td>", row)[:5] == ["%s" % MONTH_NAMES[int(month[5:]) - 1] + f" {month[:4]}", "2", "2", "1 (50 %)", "1"]
     assert "Trial enrolment: 1" in row
     assert '<svg class="cc-svg"' in html and 'class="cc-bar"' in html
     assert " style=" not in html and "<style" not in html and "<script" not in html.split("</main>")[0]

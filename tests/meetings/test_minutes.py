@@ -8,13 +8,13 @@ import io
 import pytest
 from django.test import Client
 
-from cases import models as m
-from tests.meeting_factories import AgendaItemFactory, AttendeeFactory, MeetingFactory, refractory_case, signed_decision
+from meetings.models import Meeting
+from tests.meetings.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory, refractory_case, signed_decision
 
 pytestmark = pytest.mark.django_db
 
 
-def meeting_with_decisions(member) -> m.Meeting:  # type: ignore[no-untyped-def]
+def meeting_with_decisions(member) -> Meeting:  # type: ignore[no-untyped-def]
     meeting = MeetingFactory(title="Board of the week")
     AttendeeFactory(meeting=meeting, specialty="hepatology")
     AttendeeFactory(meeting=meeting, specialty="interventional_radiology")
@@ -57,7 +57,7 @@ def test_minutes_pdf_is_a_pdf_with_every_agenda_case(member, viewer_client: Clie
 
 
 def test_pdf_fetches_nothing_but_our_own_stylesheet() -> None:
-    from cases.views.meetings import PDF_BASE_URL, _static_fetcher
+    from meetings.views.minutes import PDF_BASE_URL, _static_fetcher
 
     fetch = _static_fetcher()
     assert b"minutes-doc" in fetch.fetch(PDF_BASE_URL + "static/css/meetings.css").read()

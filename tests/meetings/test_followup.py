@@ -5,19 +5,20 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from cases import models as m
+from meetings import services
+from meetings.models import Decision, FollowUpAction
 from tests.factories import days_ago
-from tests.meeting_factories import AgendaItemFactory, on_therapy_case, refractory_case, today
+from tests.meetings.factories import AgendaItemFactory, on_therapy_case, refractory_case, today
 
 pytestmark = pytest.mark.django_db
 
 
-def decision_with_action(member, description: str, due_days_ago: int, sign: bool = True) -> m.Decision:  # type: ignore[no-untyped-def]
-    decision = m.Decision.objects.create(agenda_item=AgendaItemFactory(case=refractory_case()),
-                                         plan="atezolizumab_bevacizumab", rationale="r", recorded_by=member)
-    m.FollowUpAction.objects.create(decision=decision, description=description, owner=member, due=days_ago(due_days_ago))
+def decision_with_action(member, description: str, due_days_ago: int, sign: bool = True) -> Decision:  # type: ignore[no-untyped-def]
+    decision = services.save_draft(Decision(agenda_item=AgendaItemFactory(case=refractory_case()),
+                                            plan="atezolizumab_bevacizumab", rationale="r", recorded_by=member))
+    FollowUpAction.objects.create(decision=decision, description=description, owner=member, due=days_ago(due_days_ago))
     if sign:
-        decision.sign(member)
+        services.sign(decision, member)
     return decision
 
 
@@ -50,14 +51,14 @@ def test_done_and_superseded_actions_leave_the_list(member, member_client: Clien
     decision = decision_with_action(member, "Call the GP", due_days_ago=3)
     action = decision.actions.get()
     assert member_client.post(f"/followup/actions/{action.pk}/done/").status_code == 302
-    assert m.FollowUpAction.objects.get(pk=action.pk).done_by == member
+    assert FollowUpAction.objects.get(pk=action.pk).done_by == member
     assert rows(member_client) == []
     other = decision_with_action(member, "Book cycle 2", due_days_ago=-3)
-    correction = other.start_correction(member)
+    correction = services.start_correction(other, member)
     assert [r[1] for r in rows(member_client)] == [other.case.label]  # the correction is a draft still
     correction.rationale = "corrected"
     correction.save()
-    correction.sign(member)
+    services.sign(correction, member)
     assert len(rows(member_client)) == 1  # the correction's copy of the action, not both
 
 

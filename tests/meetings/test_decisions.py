@@ -12,12 +12,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases import meetings as rules
 from cases import models as m
 from cases.adapters import case_to_facts, with_records
 from cases.clinical import assess, case_to_document
+from meetings import services
+from meetings.concordance import judge_plan
+from meetings.models import AgendaItem, Decision, DecisionLocked, FollowUpAction
 from tests.factories import LabFactory, days_ago
-from tests.meeting_factories import (
+from tests.meetings.factories import (
     AgendaItemFactory,
     on_therapy_case,
     refractory_case,
@@ -30,8 +32,8 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
-def draft(item: m.AgendaItem, user, plan: str, **fields) -> m.Decision:  # type: ignore[no-untyped-def]
-    return m.Decision.objects.create(agenda_item=item, plan=plan, recorded_by=user, **fields)
+def draft(item: AgendaItem, user, plan: str, **fields) -> Decision:  # type: ignore[no-untyped-def]
+    return services.save_draft(Decision(agenda_item=item, plan=plan, recorded_by=user, **fields))
 
 
 # --- concordance ------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ def test_best_supportive_care_is_concordant_only_for_child_pugh_c(member) -> Non
     m.ClinicalFinding.objects.filter(case=case).update(ascites="moderate_severe", encephalopathy="grade_1_2")
     item = AgendaItemFactory(case=case)
     assert draft(item, member, "best_supportive_care").concordance == "concordant"
-    m.Decision.objects.all().delete()
+    Decision.objects.all().delete()
     assert draft(item, member, "transplant_referral").concordance == "concordant"
     other = AgendaItemFactory(case=refractory_case())
     assert draft(other, member, "best_supportive_care").concordance == "deviating"
@@ -80,7 +82,7 @@ def test_a_plan_in_free_text_deviates(member) -> None:  # type: ignore[no-untype
 
 def test_judge_plan_names_the_stop_flags() -> None:
     facts = case_to_facts(with_records().get(pk=refractory_case(endoscopy=False).pk))
-    verdict = rules.judge_plan("atezolizumab_bevacizumab", assess(facts, today(), "atezolizumab_bevacizumab"))
+    verdict = judge_plan("atezolizumab_bevacizumab", assess(facts, today(), "atezolizumab_bevacizumab"))
     assert verdict.status == "deviating" and verdict.stop_flags == ("PIT-AB-EGD",)
     assert "needs work-up" in verdict.why and "PIT-AB-EGD" in verdict.why
 
@@ -90,7 +92,7 @@ def test_a_posted_concordance_is_ignored(member_client: Client) -> None:
     url = f"/meetings/{item.meeting_id}/agenda/{item.pk}/decision/"
     member_client.post(url, {"plan": "sorafenib", "concordance": "concordant", "concordant": "true",
                              "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0", "action": "save"})
-    decision = m.Decision.objects.get()
+    decision = Decision.objects.get()
     assert decision.concordance == "deviating"
 
 
@@ -108,7 +110,7 @@ def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(memb
     response = member_client.post(url, form_data("atezolizumab_bevacizumab", rationale="Patient wishes to start now."))
     html = response.content.decode()
     assert response.status_code == 200
-    decision = m.Decision.objects.get()
+    decision = Decision.objects.get()
     assert not decision.is_signed  # kept as a draft
     assert "give the reason before signing" in html
     assert "Acknowledge each stop flag" in html and 'value="PIT-AB-EGD"' in html
@@ -130,7 +132,7 @@ def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(memb
 def test_signing_needs_a_rationale(member) -> None:  # type: ignore[no-untyped-def]
     decision = draft(AgendaItemFactory(case=refractory_case()), member, "atezolizumab_bevacizumab")
     with pytest.raises(ValidationError) as refused:
-        decision.sign(member)
+        services.sign(decision, member)
     assert "rationale" in refused.value.message_dict
 
 
@@ -173,35 +175,35 @@ def test_a_signed_decision_refuses_edits(member, member_client: Client) -> None:
     assert decision.plan == "atezolizumab_bevacizumab"
     # The model refuses too, whatever the caller.
     decision.rationale = "changed behind the form's back"
-    with pytest.raises(m.DecisionLocked):
+    with pytest.raises(DecisionLocked):
         decision.save()
-    with pytest.raises(m.DecisionLocked):
+    with pytest.raises(DecisionLocked):
         decision.delete()
-    with pytest.raises(m.DecisionLocked):
-        decision.sign(member)
+    with pytest.raises(DecisionLocked):
+        services.sign(decision, member)
 
 
 def test_actions_of_a_signed_decision_are_frozen_but_can_be_marked_done(member) -> None:  # type: ignore[no-untyped-def]
     item = AgendaItemFactory(case=refractory_case())
     decision = draft(item, member, "atezolizumab_bevacizumab", rationale="r")
-    action = m.FollowUpAction.objects.create(decision=decision, description="Book cycle 1", owner=member, due=today())
-    decision.sign(member)
+    action = FollowUpAction.objects.create(decision=decision, description="Book cycle 1", owner=member, due=today())
+    services.sign(decision, member)
     action.due = days_ago(-30)
-    with pytest.raises(m.DecisionLocked):
+    with pytest.raises(DecisionLocked):
         action.save()
-    with pytest.raises(m.DecisionLocked):
-        m.FollowUpAction.objects.create(decision=decision, description="Extra", owner=member, due=today())
+    with pytest.raises(DecisionLocked):
+        FollowUpAction.objects.create(decision=decision, description="Extra", owner=member, due=today())
     action.refresh_from_db()
     action.mark_done(member)
-    assert m.FollowUpAction.objects.get(pk=action.pk).done_at is not None
+    assert FollowUpAction.objects.get(pk=action.pk).done_at is not None
 
 
 def test_a_correction_is_a_new_decision_linked_to_the_original(member, member_client: Client) -> None:  # type: ignore[no-untyped-def]
     original = signed_decision(AgendaItemFactory(case=refractory_case()), member)
-    m.FollowUpAction.objects.filter(decision=original).delete()
+    FollowUpAction.objects.filter(decision=original).delete()
     meeting_pk = original.agenda_item.meeting_id
     response = member_client.post(f"/meetings/{meeting_pk}/decisions/{original.pk}/correct/")
-    correction = m.Decision.objects.get(corrects=original)
+    correction = Decision.objects.get(corrects=original)
     assert response["Location"] == f"/meetings/{meeting_pk}/decisions/{correction.pk}/edit/"
     assert correction.plan == original.plan and not correction.is_signed
     member_client.post(f"/meetings/{meeting_pk}/decisions/{correction.pk}/edit/",
@@ -214,7 +216,7 @@ def test_a_correction_is_a_new_decision_linked_to_the_original(member, member_cl
     assert "corrected by" in member_client.get(original.get_absolute_url()).content.decode()
     # A decision is corrected once; the next correction corrects the correction.
     assert member_client.post(f"/meetings/{meeting_pk}/decisions/{original.pk}/correct/").status_code == 302
-    assert m.Decision.objects.filter(corrects=original).count() == 1
+    assert Decision.objects.filter(corrects=original).count() == 1
 
 
 def test_live_check_lists_the_stop_flags_of_the_chosen_plan(member_client: Client) -> None:
@@ -225,7 +227,7 @@ def test_live_check_lists_the_stop_flags_of_the_chosen_plan(member_client: Clien
     assert 'data-concordance="deviating"' in html and 'name="acknowledged_flags" value="PIT-AB-EGD"' in html
     html = member_client.post(url, {"plan": "lenvatinib"}, headers=HTMX).content.decode()
     assert 'data-concordance="concordant"' in html and "PIT-AB-EGD" not in html
-    assert not m.Decision.objects.exists()  # nothing saved
+    assert not Decision.objects.exists()  # nothing saved
 
 
 def test_snapshot_json(member, viewer_client: Client) -> None:  # type: ignore[no-untyped-def]
@@ -242,7 +244,7 @@ def test_follow_up_actions_are_recorded_with_the_decision(member, member_client:
                                       next_review=days_ago(-60).isoformat(), **{
                                           "actions-TOTAL_FORMS": "1", "actions-0-description": "Book cycle 1",
                                           "actions-0-owner": str(member.pk), "actions-0-due": days_ago(-7).isoformat()}))
-    decision = m.Decision.objects.get()
+    decision = Decision.objects.get()
     assert [a.description for a in decision.actions.all()] == ["Book cycle 1"]
     assert decision.dissent == "Surgeon: resect first" and decision.next_review == days_ago(-60)
 

@@ -10,22 +10,23 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases import models as m
+from meetings.models import Meeting
 from tests.factories import CaseFactory
-from tests.meeting_factories import AgendaItemFactory, MeetingFactory, refractory_case, responding_case
+from tests.meetings.factories import AgendaItemFactory, MeetingFactory, refractory_case, responding_case
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
-def agenda(n: int) -> m.Meeting:
+def agenda(n: int) -> Meeting:
     meeting = MeetingFactory()
     for _ in range(n):
         AgendaItemFactory(meeting=meeting, case=refractory_case())
     return meeting
 
 
-def version(meeting: m.Meeting) -> int:
-    return m.Meeting.objects.get(pk=meeting.pk).display_version
+def version(meeting: Meeting) -> int:
+    return Meeting.objects.get(pk=meeting.pk).display_version
 
 
 def test_display_shows_the_current_case_with_scores_algorithm_timeline_options_and_flags(viewer_client: Client) -> None:
@@ -87,7 +88,7 @@ def test_next_previous_and_jump(coordinator_client: Client) -> None:
     go = f"/meetings/{meeting.pk}/present/go/"
 
     def current() -> int | None:
-        return m.Meeting.objects.get(pk=meeting.pk).current_item_id
+        return Meeting.objects.get(pk=meeting.pk).current_item_id
 
     coordinator_client.post(go, {"step": "previous"})
     assert current() in (None, first.pk)  # already at the start
@@ -105,7 +106,7 @@ def test_next_previous_and_jump(coordinator_client: Client) -> None:
 def test_only_the_coordinator_moves_the_display(member_client: Client) -> None:
     meeting = agenda(2)
     assert member_client.post(f"/meetings/{meeting.pk}/present/go/", {"step": "next"}).status_code == 403
-    assert m.Meeting.objects.get(pk=meeting.pk).current_item_id is None
+    assert Meeting.objects.get(pk=meeting.pk).current_item_id is None
 
 
 def test_a_changed_question_or_order_reaches_the_displays(coordinator_client: Client) -> None:
@@ -161,12 +162,12 @@ def test_unchanged_poll_reads_one_row(coordinator_client: Client) -> None:
 
 def test_unchanged_poll_does_not_run_the_engine(coordinator_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     meeting = agenda(1)
-    import cases.views.meetings as views
+    import meetings.services as services
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the engine ran for an unchanged poll")
 
-    monkeypatch.setattr(views, "assess", refuse)
+    monkeypatch.setattr(services, "assess", refuse)
     response = coordinator_client.get(f"/meetings/{meeting.pk}/present/poll/", {"v": version(meeting)})
     assert response.status_code == 204 and response.content == b""
 

@@ -2,30 +2,31 @@
 
 Every model is history-tracked and validates itself on save. A signed decision is frozen: it keeps
 a snapshot of the case document and of the engine's assessment at the moment of signing, refuses
-any later change, and is corrected only by a new decision that points at it.
+any later change, and is corrected only by a new decision that points at it. The models never run
+the engine: saving a draft with its concordance, signing and correcting are in ``meetings.services``.
+
+The tables keep the names they had when these models lived in the cases app (``cases_meeting``, …):
+the move was a change of app, not of data (migrations/0001_initial.py).
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases import meetings as rules
 from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
-from cases.models.case import Case
-
-if TYPE_CHECKING:
-    from cases.clinical import Assessment
-    from cases.clinical.facts import CaseFacts
+from cases.models import Case
+from meetings.concordance import CONCORDANT, DEVIATING, OTHER_PLAN, Concordance, as_proposal
+from meetings.quorum import Quorum, quorum
 
 
 class Specialty(models.TextChoices):
@@ -49,7 +50,10 @@ class BoardProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_profile")
     specialty = models.CharField(max_length=24, choices=Specialty.choices)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalboardprofile")
+
+    class Meta:
+        db_table = "cases_boardprofile"
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_specialty_display()})"
@@ -75,16 +79,25 @@ class Meeting(models.Model):
     display_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Moving through the agenda is not an edit of the meeting: no history row per key press.
-    history = HistoricalRecords(excluded_fields=["current_item", "display_version"])
+    history = HistoricalRecords(
+        excluded_fields=["current_item", "display_version"], table_name="cases_historicalmeeting"
+    )
 
     class Meta:
+        db_table = "cases_meeting"
         ordering = ["-starts_at"]
+        # The two things a role may do here beyond reading (cases/permissions.py gives them to
+        # the coordinator and board member groups).
+        permissions = [
+            ("manage_meetings", "Can build agendas and run meetings"),
+            ("record_decision", "Can record and sign board decisions"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}, {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("meeting_detail", args=[self.pk])
+        return reverse("meetings:detail", args=[self.pk])
 
     def clean(self) -> None:
         if not self.location.strip() and not self.video_link.strip():
@@ -102,9 +115,9 @@ class Meeting(models.Model):
     def is_upcoming(self) -> bool:
         return self.day >= timezone.localdate()
 
-    def quorum(self) -> rules.Quorum:
+    def quorum(self) -> Quorum:
         """From the attendees marked present (uses a prefetched ``attendees`` when there is one)."""
-        return rules.quorum(a.specialty for a in self.attendees.all() if a.present)
+        return quorum(a.specialty for a in self.attendees.all() if a.present)
 
     # --- the room's display -------------------------------------------------------------------
 
@@ -166,9 +179,10 @@ class Attendee(models.Model):
     specialty = models.CharField(max_length=24, choices=Specialty.choices)
     # None until the coordinator marks the person: not yet marked is not "present".
     present = models.BooleanField(null=True, blank=True, default=None)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalattendee")
 
     class Meta:
+        db_table = "cases_attendee"
         ordering = ["specialty", "user__username"]
         constraints = [
             models.UniqueConstraint(
@@ -190,6 +204,18 @@ class Attendee(models.Model):
         return {True: "Present", False: "Absent", None: "Not marked"}[self.present]
 
 
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def with_decisions(self, in_force: DecisionQuerySet | None = None) -> AgendaItemQuerySet:
+        """Each item with its decisions and its decision in force prefetched, so a whole agenda
+        costs the same few queries. ``in_force``: the decisions to load the one in force from
+        (e.g. with its actions, for the minutes)."""
+        in_force = Decision.objects.all() if in_force is None else in_force
+        return self.prefetch_related(
+            "decisions",
+            Prefetch("decisions", queryset=in_force.in_force().order_by("-signed_at"), to_attr="decisions_in_force"),
+        )
+
+
 class AgendaItem(models.Model):
     """A case on a meeting's agenda, in order, with the question put to the board."""
 
@@ -197,9 +223,12 @@ class AgendaItem(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(default=0)
     question = models.TextField("question for the board", blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalagendaitem")
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
+        db_table = "cases_agendaitem"
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -219,17 +248,18 @@ class AgendaItem(models.Model):
         self.full_clean()
         super().save(*args, **kwargs)
 
-    # These read ``decisions.all()`` so a prefetched list serves every item of an agenda.
     @property
     def signed_decision(self) -> Decision | None:
-        """The decision in force: the latest signed one that no signed correction replaces."""
-        signed = [d for d in self.decisions.all() if d.is_signed]
-        replaced = {d.corrects_id for d in signed}
-        current = [d for d in signed if d.pk not in replaced]
-        return max(current, key=lambda d: d.signed_at, default=None)  # type: ignore[arg-type, return-value]
+        """The decision in force (``Decision.objects.in_force()``): from the list that
+        ``with_decisions()`` prefetched for a whole agenda, else in one query."""
+        in_force = getattr(self, "decisions_in_force", None)
+        if in_force is None:
+            in_force = list(self.decisions.in_force().order_by("-signed_at")[:1])
+        return in_force[0] if in_force else None
 
     @property
     def draft_decision(self) -> Decision | None:
+        # Reads ``decisions.all()`` so a prefetched list serves every item of an agenda.
         return next((d for d in self.decisions.all() if not d.is_signed), None)
 
 
@@ -241,29 +271,42 @@ class DeviationReason(models.TextChoices):
 
 
 class ConcordanceStatus(models.TextChoices):
-    CONCORDANT = rules.CONCORDANT, "Follows the algorithm"
-    DEVIATING = rules.DEVIATING, "Deviates from the algorithm"
+    CONCORDANT = CONCORDANT, "Follows the algorithm"
+    DEVIATING = DEVIATING, "Deviates from the algorithm"
 
 
-PLAN_CHOICES = [(key, PROPOSAL_LABELS[key]) for key in PROPOSALS] + [(rules.OTHER_PLAN, "Other (describe)")]
+PLAN_CHOICES = [(key, PROPOSAL_LABELS[key]) for key in PROPOSALS] + [(OTHER_PLAN, "Other (describe)")]
 
 
 class DecisionLocked(Exception):
     """A signed decision was about to change. Correct it with a new decision instead."""
 
 
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def in_force(self) -> DecisionQuerySet:
+        """The decisions in force: signed, and not replaced by a signed correction. The one
+        definition, used by the agenda, the minutes, the display, follow-up and the report (a
+        correction still in draft leaves the decision it corrects in force)."""
+        return self.filter(signed_at__isnull=False).exclude(correction__signed_at__isnull=False)
+
+
 class DecisionManager(models.Manager["Decision"]):
     # The case page lists ``case.decisions`` with meeting, signer and recorder: one query.
-    def get_queryset(self) -> models.QuerySet[Decision]:
-        return super().get_queryset().select_related("agenda_item__meeting", "signed_by", "recorded_by")
+    def get_queryset(self) -> DecisionQuerySet:
+        queryset = DecisionQuerySet(self.model, using=self._db)
+        return queryset.select_related("agenda_item__meeting", "signed_by", "recorded_by")
+
+    def in_force(self) -> DecisionQuerySet:
+        return self.get_queryset().in_force()
 
 
 class Decision(models.Model):
     """The board's decision on one agenda item.
 
     Drafted and edited freely, then signed. Concordance with the algorithm is computed from the
-    engine (``cases.meetings.judge_plan``), never taken from a form. Signing stores the case
-    document, the assessment and the rule-set id of that moment and freezes the row.
+    engine (``meetings.concordance.judge_plan``, through ``meetings.services``), never taken from a
+    form. Signing stores the case document, the assessment and the rule-set id of that moment and
+    freezes the row.
     """
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
@@ -295,11 +338,12 @@ class Decision(models.Model):
     rule_set = models.CharField(max_length=20, blank=True, editable=False)
     case_snapshot = models.JSONField(null=True, blank=True, editable=False)
     assessment_snapshot = models.JSONField(null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicaldecision")
 
     objects = DecisionManager()
 
     class Meta:
+        db_table = "cases_decision"
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -319,7 +363,7 @@ class Decision(models.Model):
         return f"{self.case.label}: {self.plan_label}"
 
     def get_absolute_url(self) -> str:
-        return reverse("decision_detail", args=[self.agenda_item.meeting_id, self.pk])
+        return reverse("meetings:decision", args=[self.agenda_item.meeting_id, self.pk])
 
     # --- what it says -------------------------------------------------------------------------
 
@@ -329,7 +373,7 @@ class Decision(models.Model):
 
     @property
     def plan_label(self) -> str:
-        if self.plan == rules.OTHER_PLAN:
+        if self.plan == OTHER_PLAN:
             return self.plan_other or "Other"
         return PROPOSAL_LABELS.get(self.plan, self.plan)
 
@@ -340,7 +384,7 @@ class Decision(models.Model):
     @property
     def proposal(self) -> str | None:
         """The plan as the engine's proposal key (None for a plan in free text)."""
-        return self.plan if self.plan in PROPOSALS else None
+        return as_proposal(self.plan)
 
     @property
     def stop_flags(self) -> list[str]:
@@ -348,26 +392,13 @@ class Decision(models.Model):
         flags = (self.assessment_snapshot or {}).get("flags", [])
         return [f["id"] for f in flags if f.get("severity") == "stop"]
 
-    # --- the engine ---------------------------------------------------------------------------
-
-    def assess_now(self, as_of: datetime.date | None = None) -> tuple[CaseFacts, Assessment]:
-        """The stored case as the engine sees it today, with this plan as the proposal."""
-        from cases.adapters import case_to_facts, with_records
-        from cases.clinical import assess
-
-        facts = case_to_facts(with_records().get(pk=self.agenda_item.case_id))
-        return facts, assess(facts, as_of or timezone.localdate(), self.proposal)
-
-    def judge(self, facts: CaseFacts, assessment: Assessment) -> rules.Concordance:
-        return rules.judge_plan(self.plan, assessment, rules.ongoing_regimen(facts))
-
     # --- validation and saving ----------------------------------------------------------------
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.plan == rules.OTHER_PLAN and not self.plan_other.strip():
+        if self.plan == OTHER_PLAN and not self.plan_other.strip():
             errors["plan_other"] = "Describe the plan in words when it is not one of the listed plans."
-        if self.plan != rules.OTHER_PLAN and self.plan_other.strip():
+        if self.plan != OTHER_PLAN and self.plan_other.strip():
             errors["plan_other"] = "Only a plan of the kind “Other” is described in words: choose “Other” or clear this."
         if self.next_review and self.agenda_item_id and self.next_review < self.agenda_item.meeting.day:
             errors["next_review"] = "The next review cannot be before the meeting."
@@ -382,12 +413,12 @@ class Decision(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def signing_problems(self, concordance: rules.Concordance) -> dict[str, str]:
+    def signing_problems(self, concordance: Concordance) -> dict[str, str]:
         """What stops this decision being signed, by form field."""
         problems: dict[str, str] = {}
         if not self.rationale.strip():
             problems["rationale"] = "Write the board's rationale before signing."
-        if concordance.status == rules.DEVIATING and not self.deviation_reason:
+        if concordance.status == DEVIATING and not self.deviation_reason:
             problems["deviation_reason"] = "The plan deviates from the algorithm: give the reason before signing."
         if self.deviation_reason == DeviationReason.OTHER and not self.deviation_note.strip():
             problems["deviation_note"] = "Say what the other reason for deviating is."
@@ -398,81 +429,25 @@ class Decision(models.Model):
             )
         return problems
 
-    def _refuse_if_signed(self) -> None:
+    def refuse_if_signed(self) -> None:
         if self.pk and Decision.objects.filter(pk=self.pk, signed_at__isnull=False).exists():
             raise DecisionLocked(f"Decision {self.pk} is signed and cannot change; record a correction.")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self._refuse_if_signed()
+        """Validate and store, refusing any change to a signed decision. Concordance is not
+        computed here: ``meetings.services.save_draft`` and ``sign`` do it with the engine."""
+        self.refuse_if_signed()
         self.case_id = self.agenda_item.case_id
         self.full_clean()
-        if not self.is_signed:
-            # A draft's concordance follows the case as it is now; signing freezes it.
-            facts, assessment = self.assess_now()
-            self._set_concordance(self.judge(facts, assessment))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self._refuse_if_signed()
+        self.refuse_if_signed()
         return super().delete(*args, **kwargs)
 
-    def _set_concordance(self, concordance: rules.Concordance) -> None:
+    def record_concordance(self, concordance: Concordance) -> None:
         self.concordance = concordance.status
         self.concordance_why = concordance.why
-
-    # --- signing and correcting ---------------------------------------------------------------
-
-    @transaction.atomic
-    def sign(self, user: Any, at: datetime.datetime | None = None) -> None:
-        """Sign and freeze: snapshot the case document and the assessment of this moment.
-
-        Raises ``DecisionLocked`` when already signed and ``ValidationError`` (by field) when the
-        rationale, the deviation reason or a stop-flag acknowledgment is missing.
-        """
-        from cases.clinical import case_to_document
-
-        Decision.objects.select_related(None).select_for_update().filter(pk=self.pk).first()  # one signer at a time
-        self._refuse_if_signed()
-        at = at or timezone.now()
-        facts, assessment = self.assess_now(timezone.localdate(at))
-        concordance = self.judge(facts, assessment)
-        problems = self.signing_problems(concordance)
-        if problems:
-            raise ValidationError(problems)
-        self._set_concordance(concordance)
-        self.rule_set = assessment.rule_set
-        self.case_snapshot = case_to_document(facts, assessment.as_of, self.proposal)
-        self.assessment_snapshot = assessment.to_dict()
-        self.signed_by = user
-        self.signed_at = at
-        self.full_clean()
-        super().save()
-
-    @transaction.atomic
-    def start_correction(self, user: Any) -> Decision:
-        """A new draft that corrects this signed decision, starting from its content and actions."""
-        if not self.is_signed:
-            raise ValidationError("Only a signed decision is corrected; edit the draft instead.")
-        if Decision.objects.filter(corrects=self).exists():
-            raise ValidationError("This decision has already been corrected: correct the newer decision.")
-        draft = Decision(
-            agenda_item=self.agenda_item,
-            corrects=self,
-            plan=self.plan,
-            plan_other=self.plan_other,
-            rationale=self.rationale,
-            deviation_reason=self.deviation_reason,
-            deviation_note=self.deviation_note,
-            dissent=self.dissent,
-            next_review=self.next_review,
-            recorded_by=user,
-        )
-        draft.save()
-        for action in self.actions.all():
-            FollowUpAction.objects.create(
-                decision=draft, description=action.description, owner=action.owner, due=action.due
-            )
-        return draft
 
 
 class FollowUpAction(models.Model):
@@ -487,11 +462,12 @@ class FollowUpAction(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="cases_historicalfollowupaction")
 
     FROZEN = ("decision_id", "description", "owner_id", "due")
 
     class Meta:
+        db_table = "cases_followupaction"
         ordering = ["due", "pk"]
         verbose_name = "follow-up action"
 

@@ -1,0 +1,172 @@
+"""Recording a decision: the draft form with its live check against the algorithm, signing,
+the signed record with its frozen snapshot, and corrections. A signed decision answers 409 to any
+attempt to edit it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.clinical.labels import PROPOSAL_LABELS
+from cases.permissions import require
+from cases.presenters import summarise
+from meetings import services
+from meetings.forms import ActionFormSet, DecisionForm
+from meetings.models import AgendaItem, Decision, DecisionLocked
+
+RECORD = "meetings.record_decision"
+
+
+def _decision(pk: int, decision_pk: int) -> Decision:
+    return get_object_or_404(Decision, pk=decision_pk, agenda_item__meeting_id=pk)
+
+
+def _item(pk: int, item_pk: int) -> AgendaItem:
+    return get_object_or_404(AgendaItem.objects.select_related("meeting", "case"), pk=item_pk, meeting_id=pk)
+
+
+def _locked(request: HttpRequest, decision: Decision) -> HttpResponse:
+    """A signed decision is frozen: 409, with a pointer to correcting it."""
+    return render(request, "meetings/decision_locked.html", {"decision": decision}, status=409)
+
+
+@require(RECORD)
+def decision_new(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    item = _item(pk, item_pk)
+    draft = item.draft_decision
+    if draft:
+        return redirect("meetings:decision_edit", pk=pk, decision_pk=draft.pk)
+    if item.signed_decision:
+        # One decision in force per agenda item: changing it is a correction, linked to it.
+        messages.info(request, "This case already has a signed decision here: to change it, correct it.")
+        return redirect(item.signed_decision)
+    return _decision_form(request, Decision(agenda_item=item, recorded_by=request.user))
+
+
+@require(RECORD)
+def decision_edit(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    decision = _decision(pk, decision_pk)
+    if decision.is_signed:
+        return _locked(request, decision)
+    return _decision_form(request, decision)
+
+
+def _decision_form(request: HttpRequest, decision: Decision) -> HttpResponse:
+    """Save the draft; with "Sign", sign it too — or keep the draft and show why it cannot be signed yet."""
+    form = DecisionForm(request.POST or None, instance=decision)
+    actions = ActionFormSet(request.POST or None, instance=decision, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        try:
+            decision = _save_draft(form, actions)
+        except DecisionLocked:
+            return _locked(request, decision)
+        if request.POST.get("action") != "sign":
+            messages.success(request, "Draft saved; it is not signed yet.")
+            return redirect("meetings:decision_edit", pk=decision.agenda_item.meeting_id, decision_pk=decision.pk)
+        try:
+            services.sign(decision, request.user)
+        except DecisionLocked:
+            return _locked(request, decision)
+        except ValidationError as problems:
+            for field, errors in problems.message_dict.items():
+                form.add_error(None if field == "__all__" else field, errors)
+            actions = ActionFormSet(instance=decision, prefix="actions")  # saved rows, with their ids
+        else:
+            messages.success(request, "Decision signed.")
+            return redirect(decision)
+    return render(request, "meetings/decision_form.html", _form_context(decision, form, actions))
+
+
+@transaction.atomic
+def _save_draft(form: DecisionForm, actions: Any) -> Decision:
+    decision = services.save_draft(form.save(commit=False))
+    actions.instance = decision
+    actions.save()
+    return decision
+
+
+def _form_context(decision: Decision, form: DecisionForm, actions: Any) -> dict[str, Any]:
+    item = decision.agenda_item
+    return {"decision": decision, "item": item, "meeting": item.meeting, "form": form, "actions": actions,
+            **_check_context(item, form)}
+
+
+def _check_context(item: AgendaItem, form: DecisionForm) -> dict[str, Any]:
+    """The plan as typed, checked against the engine now: concordance and the stop flags to acknowledge."""
+    plan = form.data.get("plan", form.instance.plan) if form.is_bound else form.instance.plan
+    if not plan or plan not in dict(form.fields["plan"].choices):
+        return {"check": None}
+    checked = services.check_plan(item, plan)
+    acknowledged = form.data.getlist("acknowledged_flags") if form.is_bound else form.instance.acknowledged_flags
+    summary = summarise(checked.assessment)
+    stops = [f for f in summary.flags if f.severity == "stop"]
+    other_pit = [f for f in summary.flags if f.severity != "stop" and f.id.startswith("PIT-")]
+    return {"check": checked.concordance, "stops": stops, "pit_flags": other_pit, "acknowledged": acknowledged,
+            "plan_label": PROPOSAL_LABELS.get(plan, "Other (free text)")}
+
+
+@require_POST
+@require(RECORD)
+def decision_check(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Live check of the plan being typed (htmx): concordance and stop flags, nothing saved."""
+    item = _item(pk, item_pk)
+    form = DecisionForm(request.POST)  # only read: the plan and the ticked flags as posted
+    return render(request, "meetings/decision_form.html#check", {"item": item, **_check_context(item, form)})
+
+
+@require_GET
+def decision_detail(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    """A decision as recorded; once signed, with the snapshot it was signed against."""
+    decision = _decision(pk, decision_pk)
+    context: dict[str, Any] = {"decision": decision, "meeting": decision.agenda_item.meeting,
+                               "actions": decision.actions.select_related("owner", "done_by")}
+    if decision.assessment_snapshot:
+        context["snapshot_flags"] = decision.assessment_snapshot.get("flags", [])
+        context["snapshot_options"] = decision.assessment_snapshot.get("options", [])
+        context["snapshot_step"] = (decision.assessment_snapshot.get("algorithm") or {}).get("current_step")
+        snapshot = {"case_document": decision.case_snapshot, "assessment": decision.assessment_snapshot}
+        context["snapshot_json"] = json.dumps(snapshot, indent=2, ensure_ascii=False)
+    context["correction"] = Decision.objects.filter(corrects=decision).first()
+    return render(request, "meetings/decision_detail.html", context)
+
+
+@require_GET
+def decision_snapshot(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    """The frozen record as JSON: case document, assessment and rule set at signing."""
+    decision = _decision(pk, decision_pk)
+    if not decision.is_signed:
+        raise Http404("This decision is not signed yet: it has no snapshot.")
+    body = {
+        "decision": decision.pk,
+        "case": decision.case.label,
+        "plan": decision.plan,
+        "plan_label": decision.plan_label,
+        "concordance": decision.concordance,
+        "rule_set": decision.rule_set,
+        "signed_by": decision.signed_by.get_username() if decision.signed_by else None,
+        "signed_at": decision.signed_at.isoformat() if decision.signed_at else None,
+        "case_document": decision.case_snapshot,
+        "assessment": decision.assessment_snapshot,
+    }
+    return JsonResponse(body, json_dumps_params={"indent": 2, "ensure_ascii": False})
+
+
+@require_POST
+@require(RECORD)
+def decision_correct(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    """Start a correction: a new draft linked to the signed decision it corrects."""
+    decision = _decision(pk, decision_pk)
+    try:
+        draft = services.start_correction(decision, request.user)
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+        return redirect(decision)
+    messages.info(request, "Correction started: edit it, then sign it. The original stays as it was signed.")
+    return redirect("meetings:decision_edit", pk=pk, decision_pk=draft.pk)

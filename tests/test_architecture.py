@@ -1,0 +1,51 @@
+"""The apps' dependencies point one way: meetings may import cases, cases never imports meetings.
+
+Read from the source with ``ast`` (a mention in a comment or a string is not an import), so a
+cycle cannot come back unnoticed, even as an import inside a function.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every import in a file, at any depth (functions too)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+            # `from . import x` has no module; `from meetings import x` is caught by its module.
+    return found
+
+
+def imports_meetings(module: str) -> bool:
+    return module == "meetings" or module.startswith("meetings.")
+
+
+def test_cases_never_imports_meetings() -> None:
+    files = sorted((ROOT / "cases").rglob("*.py"))
+    assert len(files) > 20  # the walk found the app
+    offending = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in files
+        for line, module in imported_modules(path)
+        if imports_meetings(module)
+    ]
+    assert offending == []
+
+
+def test_the_check_sees_an_import(tmp_path: Path) -> None:
+    """The walk would catch each way of importing meetings (the test above cannot pass vacuously)."""
+    source = tmp_path / "example.py"
+    source.write_text(
+        "import meetings\nimport meetings.models as mm\nfrom meetings.services import sign\n"
+        "def f():\n    from meetings import services\n# import meetings (a comment)\nx = 'from meetings import y'\n",
+        encoding="utf-8",
+    )
+    assert [line for line, module in imported_modules(source) if imports_meetings(module)] == [1, 2, 3, 5]
