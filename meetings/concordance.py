@@ -17,8 +17,22 @@ OTHER_PLAN = "other"
 CONCORDANT = "concordant"
 DEVIATING = "deviating"
 
-# The reasons that place a patient at ALG-1 with TACE still the algorithm's answer.
-_TACE_REASONS = frozenset(("ALG-CONTINUE-TACE", "ALG-NO-TACE"))
+# Why the algorithm is at ALG-1, and what that makes of a plan to continue TACE (kr-2022.2).
+_TACE_WORDS = {
+    "ALG-CONTINUE-TACE": "TACE is still the algorithm's answer: the KLCA-NCC criteria for TACE failure are not met",
+    "ALG-NO-TACE": "TACE is still the algorithm's answer: no TACE yet and no advanced features",
+    "ALG-WEIGH-SWITCH": "Staying with TACE is one of the choices the board weighs: TACE has not failed by the "
+    "KLCA-NCC criteria, but a sign of poor response is present (ALG-WEIGH-SWITCH)",
+    "ALG-TACE-UNASSESSED": "The algorithm is still assessing TACE: whether it has failed cannot be told from the "
+    "data yet (ALG-TACE-UNASSESSED)",
+}
+# Why an option is left to the board (status no_guidance), in the order they are looked for.
+_BOARD_CHOICE_WORDS = {
+    "ALG-WEIGH-SWITCH": "TACE has not failed, but a sign of poor response is present (ALG-WEIGH-SWITCH): "
+    "switching to {label} is the board's choice.",
+    "OPT-2L-AFTER-IO": "No trial has tested {label} after immunotherapy (OPT-2L-AFTER-IO): it is the board's choice.",
+    "OPT-2L-UNDEFINED": "Rule set {rule_set} defines no sequence here (OPT-2L-UNDEFINED): {label} is the board's choice.",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,13 +62,14 @@ def judge_plan(plan: str, assessment: Assessment, ongoing: str | None = None) ->
     The plan is **concordant** when it raises no stop flag and one of these holds:
 
     - it is one of the eight regimens and that option is ``recommended`` or ``eligible`` — or
-      ``no_guidance``, where the rule set defines no sequence and hands the choice to the board
-      (OPT-2L-UNDEFINED: a plan cannot deviate from a sequence that does not exist);
-    - it is ``continue_tace`` and the algorithm is at ALG-1 because TACE is still its answer
-      (ALG-CONTINUE-TACE: not refractory or response not yet assessable; ALG-NO-TACE);
+      ``no_guidance``, where the rule set hands the choice to the board (OPT-2L-UNDEFINED,
+      OPT-2L-AFTER-IO, ALG-WEIGH-SWITCH: a plan cannot deviate from a sequence that does not exist);
+    - it is ``continue_tace`` and the algorithm is at ALG-1 (ALG-CONTINUE-TACE: TACE has not
+      failed; ALG-NO-TACE; ALG-WEIGH-SWITCH: staying is one of the choices weighed;
+      ALG-TACE-UNASSESSED: whether TACE failed is not known yet, so the step is still assessing it);
     - the algorithm is at ALG-5 (on systemic therapy) and the plan is the ongoing regimen (keep
       going and reassess) or ``resection`` (ALG-5 reassesses precisely for resection);
-    - the algorithm is at BSC (Child-Pugh C) and the plan is ``best_supportive_care`` or
+    - the algorithm is at BSC (Child-Pugh C, or ECOG 3–4) and the plan is ``best_supportive_care`` or
       ``transplant_referral``.
 
     Everything else **deviates**: any plan that raises a stop flag, an option that is
@@ -89,19 +104,22 @@ def _follows(plan: str, a: Assessment, ongoing: str | None) -> tuple[bool, str]:
         status = a.option(plan).status
         words = STATUS_LABELS.get(status, status).lower()
         if status == "no_guidance":
-            return True, f"Rule set {a.rule_set} defines no sequence here (OPT-2L-UNDEFINED): {label} is the board's choice."
+            reasons = a.option(plan).reasons
+            words_for = next((w for r, w in _BOARD_CHOICE_WORDS.items() if r in reasons), _BOARD_CHOICE_WORDS["OPT-2L-UNDEFINED"])
+            return True, words_for.format(label=label, rule_set=a.rule_set)
         if status in ("recommended", "eligible"):
             return True, f"{label} is {words} in rule set {a.rule_set}."
         return False, f"{label} is not an option here: {words}."
     if plan == "continue_tace":
-        tace_is_the_answer = step == "ALG-1" and any(_TACE_REASONS & set(o.reasons) for o in a.options)
-        if tace_is_the_answer:
-            return True, f"TACE is still the algorithm's answer: {where}."
+        reasons = {r for o in a.options for r in o.reasons}
+        why_tace = next((w for r, w in _TACE_WORDS.items() if r in reasons), None) if step == "ALG-1" else None
+        if why_tace is not None:
+            return True, f"{why_tace}."
         return False, f"Continuing TACE is not the algorithm's answer: {where}."
     if plan == "resection" and step == "ALG-5":
         return True, f"Resection after conversion is what ALG-5 reassesses for: {where}."
     if plan in ("best_supportive_care", "transplant_referral") and step == "BSC":
-        return True, f"{label} is what the algorithm leaves for Child-Pugh C: {where}."
+        return True, f"{label} is what the algorithm leaves at best supportive care (Child-Pugh C, or ECOG 3–4): {where}."
     return False, f"{label} is not the algorithm's plan here: {where}."
 
 
