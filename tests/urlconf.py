@@ -27,11 +27,14 @@ def app_url_names() -> list[str]:
 
 
 def sample_url(name: str) -> str:
-    """Reverse a URL name with sample values for whatever arguments it takes."""
+    """Reverse a URL name ("cases:detail" or "meeting_list") with sample values for whatever arguments it takes."""
     from django.urls import reverse
 
     resolver = get_resolver()
-    for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(name.split(":")[-1]):
+    *namespaces, short_name = name.split(":")
+    for namespace in namespaces:
+        resolver = resolver.namespace_dict[namespace][1]
+    for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(short_name):
         for _result, params in possibility:
             return reverse(name, kwargs={param: SAMPLE_KWARGS[param] for param in params})
     return reverse(name)

@@ -144,7 +144,7 @@ AUTHENTICATION_BACKENDS = [
     "tumorboard.auth.PermissionBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "case_list"
+LOGIN_REDIRECT_URL = "cases:list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
