@@ -95,6 +95,17 @@ class DiagramStep:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DiagramColumn:
+    """One column of the flow: a step, or a step and the alternative drawn under it."""
+
+    steps: tuple[DiagramStep, ...]
+
+    @property
+    def css(self) -> str:
+        return "alg-column alg-column-split" if len(self.steps) > 1 else "alg-column"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Diagram:
     current_step: str
     path: tuple[str, ...]
@@ -111,8 +122,8 @@ class Diagram:
         raise KeyError(rule_id)
 
     @property
-    def columns(self) -> tuple[tuple[DiagramStep, ...], ...]:
-        return tuple(tuple(self.step(r) for r in column) for column in COLUMNS)
+    def columns(self) -> tuple[DiagramColumn, ...]:
+        return tuple(DiagramColumn(steps=tuple(self.step(r) for r in column)) for column in COLUMNS)
 
 
 class _HasAlgorithm(Protocol):

@@ -114,6 +114,10 @@ class MarkerPoint:
     path: str  # the marker symbol, as an SVG path
     title: str
 
+    @property
+    def css(self) -> str:
+        return "tl-point tl-point-floor" if self.at_floor else "tl-point"
+
 
 @dataclass(frozen=True, kw_only=True)
 class MarkerSeries:
@@ -135,6 +139,10 @@ class MoralMark:
     x: float
     label: TextLabel
 
+    @property
+    def title(self) -> str:
+        return f"MoRAL {self.label.text} on {self.date.isoformat()}"
+
 
 @dataclass(frozen=True, kw_only=True)
 class EventLine:
@@ -148,6 +156,10 @@ class EventLine:
     y_bottom: float
     label: TextLabel
     sentence: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.date.isoformat()}: {self.sentence}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,6 +176,28 @@ class TherapyBand:
     height: float
     label: TextLabel
 
+    @property
+    def css(self) -> str:
+        return "tl-therapy tl-therapy-ongoing" if self.ongoing else "tl-therapy"
+
+    @property
+    def title(self) -> str:
+        until = f" to {self.end.isoformat()}" if self.end else ""
+        return f"{self.label.text}: from {self.start.isoformat()}{until}"
+
+
+# How the legend draws each kind of mark: a line with the marker on it, a marker alone, an event
+# line, a band, or the pending-response disc.
+LEGEND_SYMBOLS = {
+    "afp": "line",
+    "pivka": "line",
+    "floor": "point",
+    "vascular": "swatch",
+    "spread": "swatch",
+    "therapy": "band",
+    "pending": "pending",
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class LegendItem:
@@ -177,6 +211,10 @@ class LegendItem:
     text_x: float
     text_y: float
     path: str  # marker symbol, when the kind has one
+
+    @property
+    def symbol(self) -> str:
+        return LEGEND_SYMBOLS[self.kind]
 
 
 @dataclass(frozen=True, kw_only=True)
