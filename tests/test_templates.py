@@ -21,7 +21,9 @@ RECORD_TABLES = ("cases/case_detail.html", "{% partialdef records inline %}", "{
 def template_names() -> list[pytest.ParameterSet]:
     names = sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*") if path.is_file())
     return [
-        pytest.param(name, marks=pytest.mark.skip(reason="TODO: the meetings move rewrites templates/meetings/"))
+        pytest.param(
+            name, marks=pytest.mark.skip(reason="TODO: the meetings move rewrites templates/meetings/")
+        )
         if name.startswith(MEETINGS_MOVE)
         else pytest.param(name)
         for name in names
@@ -29,7 +31,7 @@ def template_names() -> list[pytest.ParameterSet]:
 
 
 def long_lines(name: str) -> list[str]:
-    """"line N: M characters" for each line over the limit (outside the record tables still to be replaced)."""
+    """Each line over the limit, as "line N: M characters" (outside the record tables still to be replaced)."""
     found = []
     in_record_tables = False
     for number, line in enumerate((TEMPLATES / name).read_text().splitlines(), start=1):

@@ -120,8 +120,8 @@ def _month_starts(start: datetime.date, end: datetime.date) -> list[datetime.dat
 
 
 def _month_label(first: datetime.date, step: int, *, leading: bool) -> str:
-    """"2026" when ticks are a year or more apart; else "Jan 2026" for the first tick and every
-    January, and the month alone in between."""
+    """A month tick's label: the year alone ("2026") when ticks are a year or more apart; else
+    "Jan 2026" for the first tick and every January, and the month alone ("Feb") in between."""
     if step >= 12:
         return str(first.year)
     if leading or first.month == 1:

@@ -410,7 +410,7 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
         as_of=as_of,
         empty=False,
         width=WIDTH,
-        height=int(math.ceil(legend.bottom)),
+        height=math.ceil(legend.bottom),
         start=scale.start,
         dom_id=dom_id,
         lane_labels=tuple(lane.name for lane in (sessions, therapies, moral) if lane.name),
@@ -743,7 +743,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float) -> _Lane[LegendItem]
 
 
 def _session_words(s: TaceSession) -> str:
-    """"TACE (cTACE), response PR (partial response, assessed 2026-05-10)"."""
+    """The session in words: "TACE (cTACE), response PR (partial response, assessed 2026-05-10)"."""
     technique = TECHNIQUE_LABELS.get(s.technique or "")
     words = f"TACE ({technique})" if technique else "TACE"
     if s.response in RESPONSE_MEANINGS:
@@ -786,8 +786,7 @@ def _summary(
     listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
     span = f"from {scale.start.isoformat()} to {scale.end.isoformat()} (assessment date)"
     return (
-        f"TACE timeline {span}: {listed}. "
-        "Tumour markers use a log scale. The full list follows the picture."
+        f"TACE timeline {span}: {listed}. Tumour markers use a log scale. The full list follows the picture."
     )
 
 

@@ -13,7 +13,6 @@ from cases.charts.algorithm_diagram import CURRENT, DIMMED, PASSED
 from cases.clinical import Algorithm, Reassessment, assess
 from tests.charts.sample_facts import AS_OF, D, refractory_facts
 
-
 # --- algorithm diagram ------------------------------------------------------------------------
 
 
@@ -23,8 +22,16 @@ def test_diagram_at_alg_2_lights_the_path_and_dims_the_rest() -> None:
     assert assessment.algorithm.current_step == "ALG-2"
     d = algorithm_diagram(assessment)
     states = {s.rule_id: s.state for s in d.steps + d.exits}
-    assert states == {"ALG-1": PASSED, "ALG-2": CURRENT, "ALG-3": DIMMED, "ALG-4": DIMMED, "ALG-5": DIMMED,
-                      "BSC": DIMMED, "OUTSIDE": DIMMED, "UNKNOWN": DIMMED}
+    assert states == {
+        "ALG-1": PASSED,
+        "ALG-2": CURRENT,
+        "ALG-3": DIMMED,
+        "ALG-4": DIMMED,
+        "ALG-5": DIMMED,
+        "BSC": DIMMED,
+        "OUTSIDE": DIMMED,
+        "UNKNOWN": DIMMED,
+    }
     assert d.step("ALG-2").state_label == "You are here"
     assert "step 2" in d.summary and "Passed: step 1" in d.summary
 
@@ -41,12 +48,15 @@ def test_child_pugh_c_lights_the_supportive_care_exit() -> None:
 
 
 def test_reassessment_clock_shows_under_alg_5() -> None:
-    alg = Algorithm("ALG-5", ("ALG-1", "ALG-2", "ALG-5"),
-                    Reassessment(D("2026-09-09"), D("2026-10-14"), True, D("2026-07-15")))
+    alg = Algorithm(
+        "ALG-5",
+        ("ALG-1", "ALG-2", "ALG-5"),
+        Reassessment(D("2026-09-09"), D("2026-10-14"), True, D("2026-07-15")),
+    )
     d = algorithm_diagram(alg)
     assert d.clock is not None and d.clock.overdue and "2026-10-14" in d.clock.text
     html = render_to_string("cases/_algorithm.html", {"diagram": d})
-    alg5 = html[html.index(">ALG-5<"):]
+    alg5 = html[html.index(">ALG-5<") :]
     assert "overdue" in alg5[: alg5.index("</div>")]
     assert 'datetime="2026-10-14"' in html
 
@@ -55,7 +65,7 @@ def test_algorithm_partial_marks_the_current_step_without_inline_style() -> None
     d = algorithm_diagram(assess(refractory_facts(), AS_OF))
     html = render_to_string("cases/_algorithm.html", {"diagram": d})
     assert html.count('aria-current="step"') == 1
-    current = html[html.index('aria-current="step"'):]
+    current = html[html.index('aria-current="step"') :]
     assert ">ALG-2<" in current[:200] and "You are here" in current[:400]
     for rule_id in ("ALG-1", "ALG-2", "ALG-3", "ALG-4", "ALG-5", "BSC", "OUTSIDE", "UNKNOWN"):
         assert f">{rule_id}<" in html

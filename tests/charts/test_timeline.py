@@ -101,21 +101,25 @@ def test_vascular_invasion_moment_is_drawn_at_its_date() -> None:
 
 
 def test_invasion_flag_on_a_session_is_dated_at_its_follow_up() -> None:
-    facts = CaseFacts(tace_sessions=(
-        TaceSession(D("2026-05-01"), "ctace", "PD", D("2026-06-10"), new_extrahepatic_spread=True),
-    ))
+    facts = CaseFacts(
+        tace_sessions=(
+            TaceSession(D("2026-05-01"), "ctace", "PD", D("2026-06-10"), new_extrahepatic_spread=True),
+        )
+    )
     t = timeline(facts, AS_OF)
     [event] = t.events
     assert (event.date, event.kind) == (D("2026-06-10"), "spread")
 
 
 def test_persisting_invasion_is_one_moment_not_one_line_per_scan() -> None:
-    facts = CaseFacts(imaging=(
-        Imaging(D("2026-01-10"), portal_vein_invasion="none", hepatic_vein_invasion=False),
-        Imaging(D("2026-04-10"), portal_vein_invasion="vp2"),
-        Imaging(D("2026-07-10"), portal_vein_invasion="vp2"),
-        Imaging(D("2026-10-10"), hepatic_vein_invasion=True, portal_vein_invasion="vp2"),
-    ))
+    facts = CaseFacts(
+        imaging=(
+            Imaging(D("2026-01-10"), portal_vein_invasion="none", hepatic_vein_invasion=False),
+            Imaging(D("2026-04-10"), portal_vein_invasion="vp2"),
+            Imaging(D("2026-07-10"), portal_vein_invasion="vp2"),
+            Imaging(D("2026-10-10"), hepatic_vein_invasion=True, portal_vein_invasion="vp2"),
+        )
+    )
     t = timeline(facts, AS_OF)
     assert [e.date for e in t.events] == [D("2026-04-10")]
 
@@ -186,10 +190,12 @@ def test_records_after_as_of_are_left_out() -> None:
 
 
 def test_systemic_therapy_is_a_band_up_to_as_of_when_ongoing() -> None:
-    facts = CaseFacts(systemic_therapies=(
-        SystemicTherapy("sorafenib", D("2025-07-01"), "progression", D("2026-01-15")),
-        SystemicTherapy("lenvatinib", D("2026-02-01"), "ongoing"),
-    ))
+    facts = CaseFacts(
+        systemic_therapies=(
+            SystemicTherapy("sorafenib", D("2025-07-01"), "progression", D("2026-01-15")),
+            SystemicTherapy("lenvatinib", D("2026-02-01"), "ongoing"),
+        )
+    )
     t = timeline(facts, AS_OF)
     sora, lenva = t.therapies
     assert not sora.ongoing and lenva.ongoing
