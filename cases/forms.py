@@ -9,6 +9,8 @@ from django import forms
 from django.forms import modelform_factory
 
 from cases import models as m
+from cases.clinical.labels import PROPOSAL_LABELS
+from cases.clinical.vocab import PROPOSALS
 from cases.concurrency import VersionedForm
 from cases.validators import PlausibleRange, not_in_future
 
@@ -53,6 +55,37 @@ def clinical_formfield(field: Any, **kwargs: Any) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
+class CaseFilterForm(forms.Form):
+    """The case list's search: part of a label, and a status (open by default, or all)."""
+
+    q = forms.CharField(
+        label="Search by label", required=False, widget=forms.SearchInput(attrs={"placeholder": "Search by label"})
+    )
+    status = forms.ChoiceField(label="Status", required=False, choices=[*m.Status.choices, ("all", "All")])
+
+    def __init__(self, *, query: str, status: str) -> None:
+        # Shown, never validated: the list reads the query string itself. The inputs keep the ids q and status.
+        super().__init__(initial={"q": query, "status": status}, auto_id="%s")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_class = "visually-hidden"
+
+
+class ProposalForm(forms.Form):
+    """The plan the board proposes, checked against the options and flags on the recommendation view."""
+
+    proposal = forms.ChoiceField(
+        label="The board proposes",
+        required=False,
+        choices=[("", "— no plan proposed —"), *((key, PROPOSAL_LABELS[key]) for key in PROPOSALS)],
+    )
+
+    def __init__(self, *, proposal: str | None) -> None:
+        super().__init__(initial={"proposal": proposal or ""}, auto_id="%s")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 class CaseForm(VersionedForm):
     class Meta:
         model = m.Case
@@ -82,6 +115,10 @@ class CaseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def patient_fields(self) -> list[forms.BoundField]:
+        """The short patient fields, laid out in columns; the note gets the full width below them."""
+        return [field for field in self.visible_fields() if field.name != "contraindication_note"]
 
 
 RECORD_FIELDS: dict[str, list[str]] = {

@@ -136,6 +136,12 @@ class Reason:
     title: str
 
 
+# Options the board may choose: the panel shows their dose (or that it cannot be computed yet).
+DOSED_STATUSES = ("recommended", "eligible", "needs_workup")
+# What a regimen's dose waits for when the engine could not compute it.
+DOSE_NEEDS = {"lenvatinib": "needs the weight (8 mg under 60 kg, 12 mg from 60 kg)"}
+
+
 @dataclass(frozen=True)
 class OptionRow:
     regimen: str
@@ -146,6 +152,18 @@ class OptionRow:
     dose: str | None
     note: str
     missing: tuple[str, ...]
+
+    @property
+    def dose_line(self) -> str | None:
+        """The panel's dose line: only for an option the board may choose, never a blank."""
+        if self.status not in DOSED_STATUSES:
+            return None
+        return self.dose or "dose needs the weight"
+
+    @property
+    def dose_needs(self) -> str | None:
+        """Why the recommendation view shows no dose yet, for a regimen dosed by a missing value."""
+        return None if self.dose else DOSE_NEEDS.get(self.regimen)
 
 
 @dataclass(frozen=True)

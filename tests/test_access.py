@@ -9,7 +9,8 @@ from tests.urlconf import app_url_names, sample_url
 
 # Pages a viewer may read. Every other app URL changes something and must refuse a viewer.
 READ_ONLY = {
-    "case_list", "case_detail", "rule_catalogue", "case_assessment_api", "recommendation", "timeline", "case_panel",
+    "cases:list", "cases:detail", "cases:rules", "cases:assessment_api", "cases:recommendation", "cases:timeline",
+    "cases:panel",
     # Meetings (issue 5): everyone signed in may watch the display and read minutes and reports.
     "meetings:list", "meetings:detail", "meetings:present", "meetings:poll", "meetings:minutes", "meetings:minutes_pdf",
     "meetings:decision", "meetings:decision_snapshot", "meetings:followup", "meetings:concordance",

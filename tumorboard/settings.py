@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.contrib.messages import constants as messages
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -146,8 +147,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "tumorboard.auth.PermissionBackend",
 ]
+# Message levels as Bootstrap alert colours (base.html): an error is "danger".
+MESSAGE_TAGS = {messages.ERROR: "danger"}
+
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "case_list"
+LOGIN_REDIRECT_URL = "cases:list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

@@ -3,17 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from cases.views import api
 from tumorboard.health import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="case_list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("cases/", include("cases.urls")),
+    path("", include("cases.urls")),  # /cases/… and /api/cases/…
     # /meetings/…, /followup/ and /reports/concordance/, in the "meetings" namespace.
     path("", include("meetings.urls")),
-    path("api/cases/<int:pk>/assessment", api.case_assessment, name="case_assessment_api"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -72,4 +72,4 @@ class Case(Versioned):
         return self.label
 
     def get_absolute_url(self) -> str:
-        return reverse("case_detail", args=[self.pk])
+        return reverse("cases:detail", args=[self.pk])

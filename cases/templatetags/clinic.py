@@ -11,8 +11,11 @@ NOT_RECORDED = mark_safe('<span class="unknown" title="not recorded">n/r</span>'
 
 
 @register.filter
-def recorded(value: object) -> object:
-    """Show None/blank as a visibly "not recorded" mark (unknown is never shown as normal)."""
+def recorded(value: object, unit: str = "") -> object:
+    """Show None/blank as a visibly "not recorded" mark (unknown is never shown as normal).
+
+    ``{{ case.weight_kg|recorded:"kg" }}`` adds the unit to a recorded value, never to the mark.
+    """
     if value is None or value == "":
         return NOT_RECORDED
     if value is True:
@@ -20,8 +23,8 @@ def recorded(value: object) -> object:
     if value is False:
         return "No"
     if isinstance(value, float):
-        return f"{value:g}"
-    return value
+        value = f"{value:g}"
+    return f"{value} {unit}" if unit else value
 
 
 @register.simple_tag

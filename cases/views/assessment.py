@@ -21,17 +21,16 @@ from cases.caching import cached_panel
 from cases.charts import algorithm_diagram, timeline
 from cases.clinical import Assessment, assess
 from cases.clinical.facts import CaseFacts
-from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
 from cases.concurrency import conflict_message, differences
 from cases.findings import BLOCKS, FindingsForm, overlay, save_changes
-from cases.forms import CaseForm
+from cases.forms import CaseForm, ProposalForm
 from cases.models import Case
 from cases.models.versioning import StaleEdit
 from cases.permissions import require
 from cases.presenters import summarise
 
-PANEL = "cases/case_form.html#panel"
+PANEL = "cases/panel.html#panel"
 
 
 def _stored(pk: int) -> Case:
@@ -203,7 +202,7 @@ def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "summary": summarise(assessment),
         "proposal": proposal,
-        "proposals": [(key, PROPOSAL_LABELS[key]) for key in PROPOSALS],
+        "proposal_form": ProposalForm(proposal=proposal),
         "diagram": algorithm_diagram(assessment),
         "timeline": timeline(facts, assessment.as_of),
     }

@@ -17,7 +17,7 @@ from cases.caching import cached_page
 from cases.charts import timeline
 from cases.clinical import assess
 from cases.concurrency import conflict_message, differences, rebind
-from cases.forms import RECORD_MODELS, record_form_class
+from cases.forms import RECORD_MODELS, CaseFilterForm, record_form_class
 from cases.models import Case, LabResult, Status, TaceSession
 from cases.models.versioning import StaleEdit
 from cases.presenters import summarise
@@ -53,7 +53,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"page": page, "query": query, "status": status, "statuses": Status.choices},
+        {"page": page, "query": query, "status": status, "filter_form": CaseFilterForm(query=query, status=status)},
     )
 
 

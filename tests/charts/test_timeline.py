@@ -1,6 +1,6 @@
-"""The TACE timeline and the algorithm diagram (cases/charts.py and their two partials).
+"""The TACE timeline (cases/charts/timeline.py, its scales, and templates/cases/_timeline.html).
 
-Pure Python: the facts are built directly, no database. The partials are rendered with the
+Pure Python: the facts are built directly, no database. The template is rendered with the
 real template engine to check that nothing inline slips past the strict CSP.
 """
 
@@ -13,61 +13,13 @@ from dataclasses import replace
 import pytest
 from django.template.loader import render_to_string
 
-from cases.charts import (
-    CURRENT,
-    DIMMED,
-    PASSED,
-    RIGHT,
-    X_PAD,
-    DateScale,
-    LogScale,
-    Timeline,
-    algorithm_diagram,
-    assign_rows,
-    month_ticks,
-    timeline,
-)
-from cases.clinical import Algorithm, Reassessment, assess
-from cases.clinical.facts import (
-    CaseFacts,
-    ClinicalFinding,
-    Contraindications,
-    Endoscopy,
-    Imaging,
-    LabResult,
-    Patient,
-    SystemicTherapy,
-    TaceSession,
-)
-
-D = datetime.date.fromisoformat
-AS_OF = D("2026-11-27")
-
-
-def refractory_facts(*, bilirubin: float = 1.0, albumin: float = 3.9, inr: float = 1.1,
-                     ascites: str = "none") -> CaseFacts:
-    """Two SD responses within six months after a PR: TACE-refractory, Child-Pugh A by default."""
-    return CaseFacts(
-        patient=Patient(label="T", age=64, sex="M", weight_kg=72, ecog=0, etiology="hbv"),
-        labs=(
-            LabResult(D("2026-03-20"), afp_ng_ml=40, pivka_mau_ml=60),
-            LabResult(D("2026-06-20"), afp_ng_ml=70),
-            LabResult(D("2026-11-20"), bilirubin_mg_dl=bilirubin, albumin_g_dl=albumin, inr=inr,
-                      ast_u_l=40, platelets_10e9_l=140, afp_ng_ml=85, pivka_mau_ml=120),
-        ),
-        clinical=(ClinicalFinding(D("2026-11-20"), ascites=ascites, encephalopathy="none"),),
-        baseline_tumor_count=3,
-        imaging=(Imaging(D("2026-11-10"), nodule_count=3, largest_cm=4.2, liver_involvement_pct=20,
-                         portal_vein_invasion="none", hepatic_vein_invasion=False,
-                         bile_duct_invasion=False, extrahepatic_spread=False),),
-        endoscopies=(Endoscopy(D("2026-08-01"), varices="small", varices_treated=True),),
-        tace_sessions=(
-            TaceSession(D("2026-04-01"), "ctace", "PR", D("2026-05-10"), 3, False, False, False),
-            TaceSession(D("2026-07-01"), "ctace", "SD", D("2026-08-05"), 3, False, False, False),
-            TaceSession(D("2026-09-15"), "debtace", "PD", D("2026-10-20"), 3, False, False, False),
-        ),
-        contraindications=Contraindications(immunotherapy=False, bevacizumab=False),
-    )
+from cases.charts import timeline
+from cases.charts.scales import DateScale, LogScale, month_ticks
+from cases.charts.svg import assign_rows
+from cases.charts.timeline import RIGHT, X_PAD, Timeline
+from cases.clinical import assess
+from cases.clinical.facts import CaseFacts, Imaging, LabResult, SystemicTherapy, TaceSession
+from tests.charts.sample_facts import AS_OF, D, refractory_facts
 
 
 def render_timeline(t: Timeline) -> str:
@@ -81,7 +33,7 @@ def test_dates_map_monotonically_to_x() -> None:
     t = timeline(refractory_facts(), AS_OF)
     xs = [s.x for s in t.sessions]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
-    scale = DateScale(D("2025-01-01"), AS_OF, 100, 1000)
+    scale = DateScale(start=D("2025-01-01"), end=AS_OF, x0=100, x1=1000)
     days = [D("2025-01-01") + datetime.timedelta(days=n) for n in range(0, 696, 7)]
     mapped = [scale.x(d) for d in days]
     assert all(a < b for a, b in zip(mapped, mapped[1:]))
@@ -103,7 +55,7 @@ def test_value_ticks_are_powers_of_ten() -> None:
 
 
 def test_month_ticks_fall_on_the_first_of_the_month_and_thin_out() -> None:
-    scale = DateScale(D("2021-03-15"), AS_OF, 170, 1150)
+    scale = DateScale(start=D("2021-03-15"), end=AS_OF, x0=170, x1=1150)
     ticks = month_ticks(scale, 0, 1200)
     assert 2 <= len(ticks) <= 10
     assert [t.position for t in ticks] == sorted(t.position for t in ticks)
@@ -149,21 +101,25 @@ def test_vascular_invasion_moment_is_drawn_at_its_date() -> None:
 
 
 def test_invasion_flag_on_a_session_is_dated_at_its_follow_up() -> None:
-    facts = CaseFacts(tace_sessions=(
-        TaceSession(D("2026-05-01"), "ctace", "PD", D("2026-06-10"), new_extrahepatic_spread=True),
-    ))
+    facts = CaseFacts(
+        tace_sessions=(
+            TaceSession(D("2026-05-01"), "ctace", "PD", D("2026-06-10"), new_extrahepatic_spread=True),
+        )
+    )
     t = timeline(facts, AS_OF)
     [event] = t.events
     assert (event.date, event.kind) == (D("2026-06-10"), "spread")
 
 
 def test_persisting_invasion_is_one_moment_not_one_line_per_scan() -> None:
-    facts = CaseFacts(imaging=(
-        Imaging(D("2026-01-10"), portal_vein_invasion="none", hepatic_vein_invasion=False),
-        Imaging(D("2026-04-10"), portal_vein_invasion="vp2"),
-        Imaging(D("2026-07-10"), portal_vein_invasion="vp2"),
-        Imaging(D("2026-10-10"), hepatic_vein_invasion=True, portal_vein_invasion="vp2"),
-    ))
+    facts = CaseFacts(
+        imaging=(
+            Imaging(D("2026-01-10"), portal_vein_invasion="none", hepatic_vein_invasion=False),
+            Imaging(D("2026-04-10"), portal_vein_invasion="vp2"),
+            Imaging(D("2026-07-10"), portal_vein_invasion="vp2"),
+            Imaging(D("2026-10-10"), hepatic_vein_invasion=True, portal_vein_invasion="vp2"),
+        )
+    )
     t = timeline(facts, AS_OF)
     assert [e.date for e in t.events] == [D("2026-04-10")]
 
@@ -234,10 +190,12 @@ def test_records_after_as_of_are_left_out() -> None:
 
 
 def test_systemic_therapy_is_a_band_up_to_as_of_when_ongoing() -> None:
-    facts = CaseFacts(systemic_therapies=(
-        SystemicTherapy("sorafenib", D("2025-07-01"), "progression", D("2026-01-15")),
-        SystemicTherapy("lenvatinib", D("2026-02-01"), "ongoing"),
-    ))
+    facts = CaseFacts(
+        systemic_therapies=(
+            SystemicTherapy("sorafenib", D("2025-07-01"), "progression", D("2026-01-15")),
+            SystemicTherapy("lenvatinib", D("2026-02-01"), "ongoing"),
+        )
+    )
     t = timeline(facts, AS_OF)
     sora, lenva = t.therapies
     assert not sora.ongoing and lenva.ongoing
@@ -261,52 +219,4 @@ def test_timeline_partial_is_an_accessible_svg_without_inline_style() -> None:
     assert f'aria-labelledby="{t.dom_id}-title {t.dom_id}-desc"' in html
     assert f'viewBox="0 0 {t.width} {t.height}"' in html
     assert "<details" in html and "2026-09-15: TACE (DEB-TACE)" in html
-    assert "style=" not in html and "<style" not in html and "<script" not in html
-
-
-# --- algorithm diagram ------------------------------------------------------------------------
-
-
-def test_diagram_at_alg_2_lights_the_path_and_dims_the_rest() -> None:
-    facts = refractory_facts()
-    assessment = assess(facts, AS_OF)
-    assert assessment.algorithm.current_step == "ALG-2"
-    d = algorithm_diagram(assessment)
-    states = {s.rule_id: s.state for s in d.steps + d.exits}
-    assert states == {"ALG-1": PASSED, "ALG-2": CURRENT, "ALG-3": DIMMED, "ALG-4": DIMMED, "ALG-5": DIMMED,
-                      "BSC": DIMMED, "OUTSIDE": DIMMED, "UNKNOWN": DIMMED}
-    assert d.step("ALG-2").state_label == "You are here"
-    assert "step 2" in d.summary and "Passed: step 1" in d.summary
-
-
-def test_child_pugh_c_lights_the_supportive_care_exit() -> None:
-    facts = refractory_facts(bilirubin=3.5, albumin=2.5, inr=2.5, ascites="moderate_severe")
-    assessment = assess(facts, AS_OF)
-    assert assessment.child_pugh.cp_class == "C"
-    d = algorithm_diagram(assessment)
-    assert d.current_step == "BSC"
-    assert d.step("BSC").state == CURRENT
-    assert d.step("ALG-1").state == PASSED
-    assert all(d.step(r).state == DIMMED for r in ("ALG-2", "ALG-3", "ALG-4", "ALG-5", "OUTSIDE", "UNKNOWN"))
-
-
-def test_reassessment_clock_shows_under_alg_5() -> None:
-    alg = Algorithm("ALG-5", ("ALG-1", "ALG-2", "ALG-5"),
-                    Reassessment(D("2026-09-09"), D("2026-10-14"), True, D("2026-07-15")))
-    d = algorithm_diagram(alg)
-    assert d.clock is not None and d.clock.overdue and "2026-10-14" in d.clock.text
-    html = render_to_string("cases/_algorithm.html", {"diagram": d})
-    alg5 = html[html.index(">ALG-5<"):]
-    assert "overdue" in alg5[: alg5.index("</div>")]
-    assert 'datetime="2026-10-14"' in html
-
-
-def test_algorithm_partial_marks_the_current_step_without_inline_style() -> None:
-    d = algorithm_diagram(assess(refractory_facts(), AS_OF))
-    html = render_to_string("cases/_algorithm.html", {"diagram": d})
-    assert html.count('aria-current="step"') == 1
-    current = html[html.index('aria-current="step"'):]
-    assert ">ALG-2<" in current[:200] and "You are here" in current[:400]
-    for rule_id in ("ALG-1", "ALG-2", "ALG-3", "ALG-4", "ALG-5", "BSC", "OUTSIDE", "UNKNOWN"):
-        assert f">{rule_id}<" in html
     assert "style=" not in html and "<style" not in html and "<script" not in html
