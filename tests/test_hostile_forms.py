@@ -16,13 +16,13 @@ from hypothesis import strategies as st
 from django.contrib.auth.models import User
 
 from cases import models as m
-from cases.findings import FindingsForm
-from cases.forms import RECORD_FIELDS, CaseForm
+from cases.forms.case import RECORD_FIELDS, CaseForm
+from cases.forms.findings import FindingsForm
 from tests.conftest import signed_in
 from tests.factories import CaseFactory, LabFactory, user_with_role
 from tests.meeting_factories import sample_meeting
 from tests.test_permission_matrix import POLICY
-from tests.urlconf import sample_url
+from tests.url_samples import sample_url
 
 # Every endpoint a coordinator may POST to (the access table says which).
 POST_ENDPOINTS = sorted(name for name, codes in POLICY.items() if codes["POST"][2] != 405)

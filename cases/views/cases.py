@@ -17,7 +17,7 @@ from cases.caching import cached_page
 from cases.charts import timeline
 from cases.clinical import assess
 from cases.concurrency import conflict_message, differences, rebind
-from cases.forms import RECORD_MODELS, record_form_class
+from cases.forms.case import RECORD_MODELS, record_form_class
 from cases.models import Case, LabResult, Status, TaceSession
 from cases.models.versioning import StaleEdit
 from cases.presenters import summarise

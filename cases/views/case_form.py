@@ -24,8 +24,8 @@ from cases.clinical.facts import CaseFacts
 from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
 from cases.concurrency import conflict_message, differences
-from cases.findings import BLOCKS, FindingsForm, overlay, save_changes
-from cases.forms import CaseForm
+from cases.forms.findings import BLOCKS, FindingsForm, overlay, save_changes
+from cases.forms.case import CaseForm
 from cases.models import Case
 from cases.models.versioning import StaleEdit
 from cases.permissions import require

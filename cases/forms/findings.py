@@ -26,7 +26,7 @@ from django.db import models, transaction
 from cases import models as m
 from cases.adapters import CLINICAL_FIELDS, ENDOSCOPY_FIELDS, IMAGING_FIELDS, LAB_FIELDS
 from cases.clinical import facts as f
-from cases.forms import clinical_formfield
+from cases.forms.case import clinical_formfield
 from cases.models.versioning import StaleEdit
 
 
