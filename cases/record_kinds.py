@@ -3,7 +3,15 @@
 Every part of the app that handles "each kind of record" reads `RECORD_KINDS`: the record forms
 and their URLs, the roles' permissions, the render cache's case state, the adapters (stored case
 ↔ engine facts), the findings part of the case form, the case page's tables, the admin and the
-benchmark data. Adding a kind is: a model (with its migration) and one `RecordKind` here.
+benchmark data. Adding a kind touches three files:
+
+- cases/models/records.py: the model (a `case` foreign key with its `related_name`, verbose names);
+- its migration, with a RunPython that calls `permissions.ensure_roles` as 0002_roles does (the
+  roles of an existing database get the new model's permissions);
+- this module: one `RecordKind`, placed in `RECORD_KINDS`.
+
+The facts key must name a `CaseFacts` field: a kind the engine does not know yet starts in the
+engine (cases/clinical/facts.py and its case format).
 
 Names the model already says (its verbose names, its `related_name` on the case) are read from
 the model, not spelled again.
@@ -16,8 +24,8 @@ from typing import Literal
 
 from django.db import models
 
-from cases import models as m
 from cases.clinical import facts as f
+from cases.models import records  # the module, so a new model needs no export in cases.models
 
 # How a case-page cell shows its field: the stored value, a choice's label, a date (YYYY-MM-DD),
 # or the row's number (1, 2, 3 … : the TACE sessions are counted).
@@ -92,9 +100,9 @@ class RecordKind:
 TACE_SESSIONS = RecordKind(
     slug="tace",
     facts_key="tace_sessions",
-    model=m.TaceSession,
+    model=records.TaceSession,
     fact=f.TaceSession,
-    fields=("date", *m.TaceSession.FORMAT_FIELDS),
+    fields=("date", *records.TaceSession.FORMAT_FIELDS),
     table=CasePageTable(
         title="TACE sessions",
         table_id="tace-table",
@@ -116,9 +124,9 @@ TACE_SESSIONS = RecordKind(
 LABS = RecordKind(
     slug="labs",
     facts_key="labs",
-    model=m.LabResult,
+    model=records.LabResult,
     fact=f.LabResult,
-    fields=("date", *m.LabResult.FORMAT_FIELDS),
+    fields=("date", *records.LabResult.FORMAT_FIELDS),
     table=CasePageTable(
         title="Laboratory results",
         table_id="labs-table",
@@ -140,9 +148,9 @@ LABS = RecordKind(
 CLINICAL_FINDINGS = RecordKind(
     slug="clinical",
     facts_key="clinical",
-    model=m.ClinicalFinding,
+    model=records.ClinicalFinding,
     fact=f.ClinicalFinding,
-    fields=("date", *m.ClinicalFinding.FORMAT_FIELDS),
+    fields=("date", *records.ClinicalFinding.FORMAT_FIELDS),
     table=CasePageTable(
         title="Clinical findings",
         table_id="clinical-table",
@@ -160,9 +168,9 @@ CLINICAL_FINDINGS = RecordKind(
 ENDOSCOPIES = RecordKind(
     slug="endoscopies",
     facts_key="endoscopies",
-    model=m.Endoscopy,
+    model=records.Endoscopy,
     fact=f.Endoscopy,
-    fields=("date", *m.Endoscopy.FORMAT_FIELDS),
+    fields=("date", *records.Endoscopy.FORMAT_FIELDS),
     table=CasePageTable(
         title="Upper GI endoscopy",
         table_id="endoscopy-table",
@@ -182,9 +190,9 @@ ENDOSCOPIES = RecordKind(
 IMAGING = RecordKind(
     slug="imaging",
     facts_key="imaging",
-    model=m.Imaging,
+    model=records.Imaging,
     fact=f.Imaging,
-    fields=("date", *m.Imaging.FORMAT_FIELDS),
+    fields=("date", *records.Imaging.FORMAT_FIELDS),
     table=CasePageTable(
         title="Imaging",
         table_id="imaging-table",
@@ -206,7 +214,7 @@ IMAGING = RecordKind(
 SYSTEMIC_THERAPIES = RecordKind(
     slug="therapies",
     facts_key="systemic_therapies",
-    model=m.SystemicTherapy,
+    model=records.SystemicTherapy,
     fact=f.SystemicTherapy,
     fields=("regimen", "start", "end", "outcome", "tolerated"),
     table=CasePageTable(
