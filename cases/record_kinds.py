@@ -6,8 +6,8 @@ and their URLs, the roles' permissions, the render cache's case state, the adapt
 benchmark data. Adding a kind touches three files:
 
 - cases/models/records.py: the model (a `case` foreign key with its `related_name`, verbose names);
-- its migration, with a RunPython that calls `permissions.ensure_roles` as 0002_roles does (the
-  roles of an existing database get the new model's permissions);
+- its migration, with a RunPython that, as 0002_roles does, creates the permissions and calls
+  `permissions.ensure_roles` (so the roles of an existing database get the new model's permissions);
 - this module: one `RecordKind`, placed in `RECORD_KINDS`.
 
 The facts key must name a `CaseFacts` field: a kind the engine does not know yet starts in the
