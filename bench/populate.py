@@ -41,6 +41,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases import models as m  # noqa: E402
+from cases.record_kinds import RECORD_KINDS  # noqa: E402
 from meetings.models import AgendaItem, Meeting  # noqa: E402
 from tests.factories import (  # noqa: E402
     CaseFactory,
@@ -72,7 +73,8 @@ def ensure_demo_users() -> None:
 
 
 def _case_records(number: int, case: m.Case, today: datetime.date) -> dict[str, list]:
-    """The dated records of case `number`: a TACE course with labs, imaging and findings around it."""
+    """The dated records of case `number` by kind (URL slug): a TACE course with labs, imaging and
+    findings around it. A kind not made here is left empty."""
     rng = random.Random(number)
     if number == 1:  # the measured case: fixed counts
         n_labs, n_clinical, n_imaging, n_endo, n_tace, therapy = 10, 3, 4, 1, 4, False
@@ -136,16 +138,6 @@ def _case_records(number: int, case: m.Case, today: datetime.date) -> dict[str, 
     }
 
 
-MODELS = {
-    "labs": m.LabResult,
-    "clinical": m.ClinicalFinding,
-    "imaging": m.Imaging,
-    "endoscopies": m.Endoscopy,
-    "tace": m.TaceSession,
-    "therapies": m.SystemicTherapy,
-}
-
-
 def add_cases(first: int, count: int) -> None:
     today = timezone.localdate()
     for start in range(first, first + count, BATCH):
@@ -162,12 +154,12 @@ def add_cases(first: int, count: int) -> None:
                     for n in numbers
                 ]
             )
-            rows: dict[str, list] = {kind: [] for kind in MODELS}
+            rows: dict[str, list] = {kind.slug: [] for kind in RECORD_KINDS}
             for n, case in zip(numbers, cases, strict=True):
-                for kind, records in _case_records(n, case, today).items():
-                    rows[kind].extend(records)
-            for kind, model in MODELS.items():
-                model.objects.bulk_create(rows[kind], batch_size=2000)
+                for slug, records in _case_records(n, case, today).items():
+                    rows[slug].extend(records)
+            for kind in RECORD_KINDS:
+                kind.model.objects.bulk_create(rows[kind.slug], batch_size=2000)
 
 
 def ensure_meeting() -> None:

@@ -1,125 +1,155 @@
-"""Adapters between the Django models and the engine's case facts (both directions).
+"""Adapters between the Django side and the engine's case facts: the one mapping of each field.
 
-A stored case, a form's unsaved data (overlaid on a stored case) and a JSON file all become the
-same `CaseFacts`, so they all reach the same `assess`.
+A stored case, a case form's unsaved values (laid over a stored case) and a JSON file all become
+the same `CaseFacts`, so they all reach the same assessment (cases/assessing.py). The other way,
+parsed facts become a stored case (`import_case`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Literal
 
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import models, transaction
 
 from cases import models as m
 from cases.clinical import facts as f
+from cases.record_kinds import LABS, RECORD_KINDS, RecordKind
 
-RECORD_RELATIONS = ("labs", "clinical_findings", "imaging", "endoscopies", "tace_sessions", "systemic_therapies")
+PATIENT_FIELDS = ("label", "age", "sex", "weight_kg", "ecog", "etiology")
+# The case's contraindication fields, by their name in the facts.
+CONTRAINDICATION_FIELDS = {
+    "immunotherapy": "contraindication_immunotherapy",
+    "bevacizumab": "contraindication_bevacizumab",
+    "note": "contraindication_note",
+}
 
 
 def with_records(queryset: Any = None) -> Any:
-    """A Case queryset that loads every dated record in one query per kind (constant query count)."""
+    """A Case queryset that loads every dated record in one query per kind (constant query count).
+
+    Each kind comes in its model's order (by date; therapies by start), the order the facts expect.
+    """
     queryset = m.Case.objects.all() if queryset is None else queryset
-    return queryset.prefetch_related(
-        *RECORD_RELATIONS[:-1],
-        Prefetch("systemic_therapies", queryset=m.SystemicTherapy.objects.order_by("start", "pk")),
-    )
+    return queryset.prefetch_related(*(kind.related_name for kind in RECORD_KINDS))
 
 
 def _blank_to_none(value: Any) -> Any:
+    # Choice fields store "not recorded" as blank text; the engine knows only None.
     return None if value == "" else value
 
 
-def _values(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: _blank_to_none(getattr(record, name)) for name in names}
+def _case_facts(value: Callable[[str], Any]) -> dict[str, Any]:
+    """The case's own facts (patient, nodule count, contraindications), from a stored case or a form."""
+    return {
+        "patient": f.Patient(**{name: _blank_to_none(value(name)) for name in PATIENT_FIELDS}),
+        "baseline_tumor_count": value("baseline_tumor_count"),
+        "contraindications": f.Contraindications(
+            immunotherapy=value(CONTRAINDICATION_FIELDS["immunotherapy"]),
+            bevacizumab=value(CONTRAINDICATION_FIELDS["bevacizumab"]),
+            note=value(CONTRAINDICATION_FIELDS["note"]) or None,
+        ),
+    }
 
 
-LAB_FIELDS = m.LabResult.FORMAT_FIELDS
-CLINICAL_FIELDS = m.ClinicalFinding.FORMAT_FIELDS
-IMAGING_FIELDS = m.Imaging.FORMAT_FIELDS
-ENDOSCOPY_FIELDS = m.Endoscopy.FORMAT_FIELDS
-TACE_FIELDS = m.TaceSession.FORMAT_FIELDS
-PATIENT_FIELDS = ("label", "age", "sex", "weight_kg", "ecog", "etiology")
+def _record_fact(kind: RecordKind, values: Callable[[str], Any]) -> Any:
+    """One record (stored or typed) as the engine's record of its kind."""
+    return kind.fact(**{name: _blank_to_none(values(name)) for name in kind.fields})
+
+
+def _records(case: m.Case, kind: RecordKind) -> Any:
+    return getattr(case, kind.related_name).all()
 
 
 def case_to_facts(case: m.Case) -> f.CaseFacts:
     """The engine's view of a stored case. Use a case from `with_records()` to avoid per-kind queries."""
-    return f.CaseFacts(
-        patient=f.Patient(**_values(case, PATIENT_FIELDS)),
-        labs=tuple(f.LabResult(date=r.date, **_values(r, LAB_FIELDS)) for r in case.labs.all()),
-        clinical=tuple(
-            f.ClinicalFinding(date=r.date, **_values(r, CLINICAL_FIELDS)) for r in case.clinical_findings.all()
-        ),
-        baseline_tumor_count=case.baseline_tumor_count,
-        imaging=tuple(f.Imaging(date=r.date, **_values(r, IMAGING_FIELDS)) for r in case.imaging.all()),
-        endoscopies=tuple(
-            f.Endoscopy(date=r.date, **_values(r, ENDOSCOPY_FIELDS)) for r in case.endoscopies.all()
-        ),
-        tace_sessions=tuple(
-            f.TaceSession(date=r.date, **_values(r, TACE_FIELDS)) for r in case.tace_sessions.all()
-        ),
-        systemic_therapies=tuple(
-            f.SystemicTherapy(
-                regimen=r.regimen, start=r.start, outcome=r.outcome, end=r.end, tolerated=r.tolerated
-            )
-            for r in case.systemic_therapies.all()
-        ),
-        contraindications=f.Contraindications(
-            immunotherapy=case.contraindication_immunotherapy,
-            bevacizumab=case.contraindication_bevacizumab,
-            note=case.contraindication_note or None,
-        ),
-    )
+    records: dict[str, Any] = {
+        kind.facts_key: tuple(_record_fact(kind, partial(getattr, record)) for record in _records(case, kind))
+        for kind in RECORD_KINDS
+    }
+    return f.CaseFacts(**_case_facts(partial(getattr, case)), **records)
 
 
-# Choice fields store "not recorded" as blank text; numbers and yes/no answers as NULL.
-CHOICE_FIELDS = frozenset(
-    ("sex", "etiology", "ascites", "encephalopathy", "portal_vein_invasion", "varices", "technique", "response")
-)
+@dataclass(frozen=True, kw_only=True)
+class RecordChange:
+    """What a case form does to the latest record of one kind (nothing is saved by describing it)."""
+
+    kind: RecordKind
+    action: Literal["update", "add", "remove"]
+    date: datetime.date | None  # the record's date after the change (None: removed)
+    values: dict[str, Any]  # the record's fields besides its date, as typed
+    previous_date: datetime.date | None  # the date of the record the form showed
+    version: int | None = None  # the version of the shown record the form was read at
 
 
-def _fields(record: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """Engine values → model field values."""
-    values = {name: getattr(record, name) for name in names}
-    return {name: "" if value is None and name in CHOICE_FIELDS else value for name, value in values.items()}
+@dataclass(frozen=True, kw_only=True)
+class UnsavedCase:
+    """A case form's values, not saved: the case's own fields and the changes to its latest records."""
+
+    case_fields: Mapping[str, Any]  # the case form's cleaned data
+    changes: tuple[RecordChange, ...] = ()
+
+
+def overlay(facts: f.CaseFacts, unsaved: UnsavedCase) -> f.CaseFacts:
+    """The stored case's facts with the form's unsaved values laid over them (nothing is saved)."""
+    replaced: dict[str, Any] = _case_facts(unsaved.case_fields.get)
+    for change in unsaved.changes:
+        kind = change.kind
+        records = getattr(facts, kind.facts_key)
+        drop = {change.previous_date} if change.action in ("update", "remove") else {change.date}
+        kept = tuple(r for r in records if r.date not in drop)
+        if change.action != "remove":
+            values = {"date": change.date, **change.values}
+            kept += (_record_fact(kind, values.get),)
+        replaced[kind.facts_key] = kept
+    return dataclasses.replace(facts, **replaced)
+
+
+def model_values(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Engine or form values → model field values: text fields store "not recorded" as blank, not NULL."""
+    text = (models.CharField, models.TextField)
+    return {
+        name: "" if value is None and isinstance(model._meta.get_field(name), text) else value
+        for name, value in values.items()
+    }
+
+
+def _fact_values(fact: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(fact, name) for name in names}
+
+
+def _case_fields(facts: f.CaseFacts) -> dict[str, Any]:
+    """The case's own fields from its facts (the way back of `_case_facts`)."""
+    return {
+        **_fact_values(facts.patient, PATIENT_FIELDS),
+        "baseline_tumor_count": facts.baseline_tumor_count,
+        **{field: getattr(facts.contraindications, name) for name, field in CONTRAINDICATION_FIELDS.items()},
+    }
+
+
+def _merged_by_date(labs: tuple[f.LabResult, ...]) -> list[dict[str, Any]]:
+    """Lab rows of one date as one row: the format allows two lab rows on one date when they carry
+    different analytes (the parser refuses a repeated analyte); the database keeps one per date."""
+    merged: dict[datetime.date, dict[str, Any]] = {}
+    for lab in labs:
+        values = merged.setdefault(lab.date, {})
+        values.update({k: v for k, v in _fact_values(lab, LABS.fields).items() if v is not None})
+    return list(merged.values())
 
 
 @transaction.atomic
 def create_case_from_facts(facts: f.CaseFacts, label: str) -> m.Case:
     """Store a parsed case and all its records; all or nothing (any invalid record rolls back all)."""
-    patient = facts.patient
-    case = m.Case.objects.create(
-        label=label,
-        **{k: v for k, v in _fields(patient, PATIENT_FIELDS).items() if k != "label"},
-        baseline_tumor_count=facts.baseline_tumor_count,
-        contraindication_immunotherapy=facts.contraindications.immunotherapy,
-        contraindication_bevacizumab=facts.contraindications.bevacizumab,
-        contraindication_note=facts.contraindications.note or "",
-    )
-    # The format allows two lab rows on one date when they carry different analytes; the
-    # database keeps one row per date, so such rows are merged.
-    labs_by_date: dict[datetime.date, dict[str, Any]] = {}
-    for lab in facts.labs:
-        merged = labs_by_date.setdefault(lab.date, {})
-        merged.update({k: v for k, v in _fields(lab, LAB_FIELDS).items() if v is not None})
-    for date, values in labs_by_date.items():
-        m.LabResult.objects.create(case=case, date=date, **values)
-    for clinical in facts.clinical:
-        m.ClinicalFinding.objects.create(case=case, date=clinical.date, **_fields(clinical, CLINICAL_FIELDS))
-    for imaging in facts.imaging:
-        m.Imaging.objects.create(case=case, date=imaging.date, **_fields(imaging, IMAGING_FIELDS))
-    for endoscopy in facts.endoscopies:
-        m.Endoscopy.objects.create(case=case, date=endoscopy.date, **_fields(endoscopy, ENDOSCOPY_FIELDS))
-    for session in facts.tace_sessions:
-        m.TaceSession.objects.create(case=case, date=session.date, **_fields(session, TACE_FIELDS))
-    for therapy in facts.systemic_therapies:
-        m.SystemicTherapy.objects.create(
-            case=case,
-            regimen=therapy.regimen,
-            start=therapy.start,
-            end=therapy.end,
-            outcome=therapy.outcome,
-            tolerated=therapy.tolerated,
-        )
+    case = m.Case.objects.create(**model_values(m.Case, {**_case_fields(facts), "label": label}))
+    # In the file's order, so the problem reported is the first one in the file.
+    order = [field.name for field in dataclasses.fields(f.CaseFacts)]
+    for kind in sorted(RECORD_KINDS, key=lambda kind: order.index(kind.facts_key)):
+        records = getattr(facts, kind.facts_key)
+        rows = _merged_by_date(records) if kind is LABS else [_fact_values(r, kind.fields) for r in records]
+        for row in rows:
+            kind.model.objects.create(case=case, **model_values(kind.model, row))
     return case

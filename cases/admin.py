@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import models as m
+from cases.record_kinds import RECORD_KINDS
 
 
 class RecordInline(admin.TabularInline):
@@ -9,28 +11,8 @@ class RecordInline(admin.TabularInline):
     show_change_link = True
 
 
-class LabInline(RecordInline):
-    model = m.LabResult
-
-
-class ClinicalInline(RecordInline):
-    model = m.ClinicalFinding
-
-
-class ImagingInline(RecordInline):
-    model = m.Imaging
-
-
-class EndoscopyInline(RecordInline):
-    model = m.Endoscopy
-
-
-class TaceInline(RecordInline):
-    model = m.TaceSession
-
-
-class TherapyInline(RecordInline):
-    model = m.SystemicTherapy
+def _inline(model: type[models.Model]) -> type[RecordInline]:
+    return type(f"{model.__name__}Inline", (RecordInline,), {"model": model})
 
 
 @admin.register(m.Case)
@@ -38,10 +20,11 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_display = ["label", "age", "sex", "ecog", "etiology", "status", "updated_at"]
     list_filter = ["status", "etiology", "sex", "ecog"]
     search_fields = ["label"]
-    inlines = [TaceInline, LabInline, ClinicalInline, ImagingInline, EndoscopyInline, TherapyInline]
+    inlines = [_inline(kind.model) for kind in RECORD_KINDS]
 
 
-@admin.register(m.LabResult, m.ClinicalFinding, m.Imaging, m.Endoscopy, m.TaceSession)
+# Every kind of dated record, except the therapies (their own admin below, listed by regimen).
+@admin.register(*(kind.model for kind in RECORD_KINDS if kind.model is not m.SystemicTherapy))
 class DatedRecordAdmin(SimpleHistoryAdmin):
     list_display = ["case", "date"]
     list_filter = ["date"]

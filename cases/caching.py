@@ -9,7 +9,7 @@ app servers) under a key made of:
   every record save bumps through `touch_case`) and, per kind of record, how many there are and
   the sum of their versions (a deleted record changes the count; an edited one its version), and
   the case's board decisions (count and last change);
-- today's date (the assessment and the timeline are "as of today");
+- today's date (the assessment and the timeline are "as of today": `assessing.today()`);
 - what the request sent that shapes the answer: the live panel's form values; for the full page,
   the signed-in user and the browser's CSRF secret (the page carries the user's name and a CSRF
   token), so a cached page is only ever served to the user and browser it was rendered for.
@@ -21,7 +21,6 @@ saved.") is never cached or served from the cache.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import hashlib
 from collections.abc import Callable
@@ -31,13 +30,13 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
 from cases import models as m
+from cases.assessing import today
+from cases.record_kinds import RECORD_KINDS
 
 PAGE_SECONDS = 60
 PANEL_SECONDS = 600
-RECORD_MODELS = (m.LabResult, m.ClinicalFinding, m.Imaging, m.Endoscopy, m.TaceSession, m.SystemicTherapy)
 
 
 @functools.cache
@@ -50,8 +49,8 @@ def _state_sql() -> str:
     def sub(model: Any, aggregate: str) -> str:
         return f"(SELECT {aggregate} FROM {q(model._meta.db_table)} r WHERE r.{q('case_id')} = c.{q('id')})"
 
-    for model in RECORD_MODELS:
-        columns += [sub(model, "COUNT(*)"), sub(model, f"SUM(r.{q('version')})")]
+    for kind in RECORD_KINDS:  # every kind: a kind left out here would serve stale pages
+        columns += [sub(kind.model, "COUNT(*)"), sub(kind.model, f"SUM(r.{q('version')})")]
     # The board's decisions, which the case page lists, belong to another app (cases does not
     # import it): reached through the reverse relation its Decision model declares on Case.
     decisions = m.Case._meta.get_field("decisions").related_model
@@ -72,10 +71,6 @@ def _key(kind: str, *parts: Any) -> str:
     return f"tumorboard:{kind}:{digest}"
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 def cached_page(request: HttpRequest, pk: int, render: Callable[[], HttpResponse]) -> HttpResponse:
     """The case page for this user and browser, rendered again only when the case changed."""
     if len(messages.get_messages(request)) or not request.user.is_authenticated:
@@ -87,7 +82,7 @@ def cached_page(request: HttpRequest, pk: int, render: Callable[[], HttpResponse
     def key() -> str | None:
         # The browser's CSRF secret (from its cookie, or the one the rendered page just created).
         secret = request.META.get("CSRF_COOKIE")
-        return _key("case-page", pk, state, _today(), request.user.pk, secret) if secret else None
+        return _key("case-page", pk, state, today(), request.user.pk, secret) if secret else None
 
     lookup = key()
     content = cache.get(lookup) if lookup else None
@@ -109,7 +104,7 @@ def cached_panel(request: HttpRequest, pk: int, render: Callable[[], HttpRespons
     if state is None:
         return render()
     values = sorted((k, v) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken")
-    key = _key("case-panel", pk, state, _today(), values)
+    key = _key("case-panel", pk, state, today(), values)
     content = cache.get(key)
     if content is not None:
         return HttpResponse(content)

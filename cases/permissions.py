@@ -14,11 +14,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from cases.record_kinds import RECORD_KINDS
+
 COORDINATOR = "coordinator"
 BOARD_MEMBER = "board member"
 VIEWER = "viewer"
 
-RECORD_MODELS = ("labresult", "clinicalfinding", "imaging", "endoscopy", "tacesession", "systemictherapy")
+RECORD_MODEL_NAMES = tuple(kind.model_name for kind in RECORD_KINDS)
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     COORDINATOR: [
@@ -27,15 +29,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "view_case",
         "manage_meetings",
         "record_decision",
-        *(f"{verb}_{model}" for model in RECORD_MODELS for verb in ("add", "change", "delete", "view")),
+        *(f"{verb}_{model}" for model in RECORD_MODEL_NAMES for verb in ("add", "change", "delete", "view")),
     ],
     BOARD_MEMBER: [
         "change_case",
         "view_case",
         "record_decision",
-        *(f"{verb}_{model}" for model in RECORD_MODELS for verb in ("add", "change", "delete", "view")),
+        *(f"{verb}_{model}" for model in RECORD_MODEL_NAMES for verb in ("add", "change", "delete", "view")),
     ],
-    VIEWER: ["view_case", *(f"view_{model}" for model in RECORD_MODELS)],
+    VIEWER: ["view_case", *(f"view_{model}" for model in RECORD_MODEL_NAMES)],
 }
 
 View = Callable[..., HttpResponse]

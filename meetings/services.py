@@ -3,8 +3,7 @@ saving, checking, signing and correcting a decision.
 
 Every engine call of the meetings app goes through this module; the models never run the engine
 (a model method that imported the adapters hid a cycle adapters → models → meetings → adapters).
-The lines marked ``-> cases.assessing at merge`` are the only ones that reach the adapters and the
-engine: they move to the project's assessment service once it exists.
+Every one of them goes through the project's assessment service (cases/assessing.py).
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cases.adapters import case_to_facts, with_records  # -> cases.assessing at merge
-from cases.clinical import Assessment, Reassessment, assess, case_to_document  # -> cases.assessing at merge
+from cases.adapters import with_records
+from cases.assessing import CaseAssessment, assess_case
+from cases.clinical import Assessment, Reassessment
 from cases.clinical.facts import CaseFacts
 from cases.models import Case
 from meetings.concordance import Concordance, as_proposal, judge_plan, ongoing_regimen
@@ -30,28 +30,19 @@ from meetings.readiness import Readiness, readiness
 # --- a stored case, assessed ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class Assessed:
-    """A stored case as the engine sees it (its facts) and the engine's answer."""
-
-    facts: CaseFacts
-    assessment: Assessment
-
-
 def stored_cases(queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """Cases with every record the engine reads, one query per kind of record (constant queries)."""
-    return with_records(queryset)  # -> cases.assessing at merge
+    return with_records(queryset)
 
 
 def stored_case(pk: int) -> Case:
     return stored_cases().get(pk=pk)
 
 
-def assessment_for(case: Case, as_of: datetime.date, proposal: str | None = None) -> Assessed:
-    """The one path in meetings from a stored case to its assessment, as of a date and with the
-    board's plan as the proposal. ``case`` comes from ``stored_cases()`` (its records loaded)."""
-    facts = case_to_facts(case)  # -> cases.assessing at merge
-    return Assessed(facts=facts, assessment=assess(facts, as_of, proposal))  # -> cases.assessing at merge
+def assessment_for(case: Case, as_of: datetime.date | None = None, proposal: str | None = None) -> CaseAssessment:
+    """A stored case's assessment as of a date (a meeting's day; default today), with the board's
+    plan as the proposal. ``case`` comes from ``stored_cases()`` (its records loaded)."""
+    return assess_case(case, as_of=as_of, proposal=proposal)
 
 
 # --- the agenda and follow-up -----------------------------------------------------------------
@@ -86,16 +77,27 @@ class PlanCheck:
     """A plan checked against the engine: the assessment with the plan as its proposal (so its
     stop flags are there) and whether the plan follows the algorithm."""
 
-    facts: CaseFacts
-    assessment: Assessment
+    assessed: CaseAssessment
     concordance: Concordance
+
+    @property
+    def facts(self) -> CaseFacts:
+        return self.assessed.facts
+
+    @property
+    def assessment(self) -> Assessment:
+        return self.assessed.assessment
+
+    @property
+    def case_document(self) -> dict[str, object]:
+        return self.assessed.case_document()
 
 
 def check_plan(item: AgendaItem, plan: str, as_of: datetime.date | None = None) -> PlanCheck:
     """The plan for this agenda item's case, checked on the case as stored now (nothing is saved)."""
-    assessed = assessment_for(stored_case(item.case_id), as_of or timezone.localdate(), as_proposal(plan))
+    assessed = assess_case(stored_case(item.case_id), as_of=as_of, proposal=as_proposal(plan))
     concordance = judge_plan(plan, assessed.assessment, ongoing_regimen(assessed.facts))
-    return PlanCheck(facts=assessed.facts, assessment=assessed.assessment, concordance=concordance)
+    return PlanCheck(assessed=assessed, concordance=concordance)
 
 
 def save_draft(decision: Decision) -> Decision:
@@ -126,9 +128,7 @@ def sign(decision: Decision, user: Any, at: datetime.datetime | None = None) -> 
         raise ValidationError(problems)
     decision.record_concordance(checked.concordance)
     decision.rule_set = checked.assessment.rule_set
-    decision.case_snapshot = case_to_document(  # -> cases.assessing at merge
-        checked.facts, checked.assessment.as_of, decision.proposal
-    )
+    decision.case_snapshot = checked.case_document
     decision.assessment_snapshot = checked.assessment.to_dict()
     decision.signed_by = user
     decision.signed_at = at

@@ -5,7 +5,7 @@ from django.test import Client
 
 from tests.factories import CaseFactory, LabFactory
 from tests.meetings.factories import sample_meeting
-from tests.urlconf import app_url_names, sample_url
+from tests.url_samples import app_url_names, sample_url
 
 # Pages a viewer may read. Every other app URL changes something and must refuse a viewer.
 READ_ONLY = {

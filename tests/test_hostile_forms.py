@@ -16,14 +16,15 @@ from hypothesis import strategies as st
 from django.contrib.auth.models import User
 
 from cases import models as m
-from cases.findings import FindingsForm
-from cases.forms import RECORD_FIELDS, CaseForm
+from cases.forms.case import CaseForm
+from cases.forms.findings import FindingsForm
+from cases.record_kinds import RECORD_KINDS
 from meetings.models import AgendaItem, Attendee, Decision, FollowUpAction, Meeting
 from tests.conftest import signed_in
 from tests.factories import CaseFactory, LabFactory, user_with_role
 from tests.meetings.factories import sample_meeting
 from tests.test_permission_matrix import POLICY
-from tests.urlconf import sample_url
+from tests.url_samples import sample_url
 
 # Every endpoint a coordinator may POST to (the access table says which).
 POST_ENDPOINTS = sorted(name for name, codes in POLICY.items() if codes["POST"][2] != 405)
@@ -31,7 +32,7 @@ POST_ENDPOINTS = sorted(name for name, codes in POLICY.items() if codes["POST"][
 FIELD_NAMES = sorted(
     set(CaseForm.base_fields)
     | set(FindingsForm().fields)
-    | {name for names in RECORD_FIELDS.values() for name in names}
+    | {name for kind in RECORD_KINDS for name in kind.fields}
     | {"title", "starts_at", "location", "video_link", "question", "plan", "plan_other", "rationale",
        "deviation_reason", "deviation_note", "dissent", "next_review", "acknowledge_stop_flags", "user",
        "specialty", "presence", "direction", "item", "cases", "meeting", "version", "kind", "proposal"}

@@ -14,7 +14,7 @@ from django.test import Client
 from tests.conftest import signed_in
 from tests.factories import CaseFactory, LabFactory, user_with_role
 from tests.meetings.factories import sample_meeting
-from tests.urlconf import app_url_names, sample_url
+from tests.url_samples import app_url_names, sample_url
 
 ROLES = {"viewer": "viewer", "member": "board member", "coordinator": "coordinator"}
 READ = {"GET": (200, 200, 200), "POST": (405, 405, 405)}

@@ -6,11 +6,10 @@ import datetime
 
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases.adapters import case_to_facts, with_records
-from cases.clinical import assess
+from cases.adapters import with_records
+from cases.assessing import assess_case
 from cases.clinical.vocab import PROPOSALS
 
 
@@ -22,7 +21,7 @@ def case_assessment(request: HttpRequest, pk: int) -> JsonResponse:
     proposal = request.GET.get("proposal") or None
     if proposal is not None and proposal not in PROPOSALS:
         problems.append(f"proposal: {proposal!r} is not one of {', '.join(PROPOSALS)}")
-    as_of = timezone.localdate()
+    as_of = None  # today (cases/assessing.py)
     if request.GET.get("as_of"):
         try:
             as_of = datetime.date.fromisoformat(request.GET["as_of"])
@@ -30,5 +29,5 @@ def case_assessment(request: HttpRequest, pk: int) -> JsonResponse:
             problems.append(f"as_of: {request.GET['as_of']!r} is not a date (YYYY-MM-DD)")
     if problems:
         return JsonResponse({"errors": problems}, status=400)
-    assessment = assess(case_to_facts(case), as_of, proposal)
+    assessment = assess_case(case, as_of=as_of, proposal=proposal).assessment
     return JsonResponse(assessment.to_dict(), json_dumps_params={"ensure_ascii": False})

@@ -1,4 +1,4 @@
-"""Case pages: list, create, edit, the case page, and add / edit / delete of its dated records."""
+"""Case pages: the list; the case page, its panel and timeline; add / edit / delete of its dated records."""
 
 from __future__ import annotations
 
@@ -7,21 +7,23 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.adapters import case_to_facts, with_records
+from cases.adapters import with_records
+from cases.assessing import assess_case
 from cases.caching import cached_page
 from cases.charts import timeline
-from cases.clinical import assess
 from cases.concurrency import conflict_message, differences, rebind
-from cases.forms import RECORD_MODELS, CaseFilterForm, record_form_class
+from cases.forms.case import CaseFilterForm
+from cases.forms.records import record_form_class
 from cases.models import Case, LabResult, Status, TaceSession
 from cases.models.versioning import StaleEdit
-from cases.presenters import summarise
-
+from cases.record_kinds import RecordKind, kind_for_slug
+from cases.record_tables import record_tables
+from cases.views.case_form import PANEL
 
 CASES_PER_PAGE = 50
 
@@ -63,51 +65,73 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     def page() -> HttpResponse:
         case = get_object_or_404(with_records(), pk=pk)
-        facts = case_to_facts(case)
-        assessment = assess(facts, timezone.localdate())
-        context = {"case": case, "summary": summarise(assessment), "timeline": timeline(facts, assessment.as_of)}
+        assessed = assess_case(case)
+        context = {
+            "case": case,
+            "summary": assessed.summary,
+            "timeline": timeline(assessed.facts, assessed.as_of),
+            "record_tables": record_tables(case, request.user),
+        }
         return render(request, "cases/case_detail.html", context)
 
     # Rendered again only when the case changed (cases/caching.py; docs/performance.md).
     return cached_page(request, pk, page)
 
 
+@require_GET
+def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored case's panel, re-fetched on the case page after a record changes."""
+    summary = assess_case(get_object_or_404(with_records(), pk=pk)).summary
+    return render(request, PANEL, {"summary": summary})
+
+
+@require_GET
+def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The TACE timeline, re-fetched on the case page after a record changes."""
+    assessed = assess_case(get_object_or_404(with_records(), pk=pk))
+    return render(request, "cases/_timeline.html", {"timeline": timeline(assessed.facts, assessed.as_of)})
+
+
 def _records_changed(request: HttpRequest, case: Case) -> HttpResponse:
     """After an inline change: the refreshed record tables, and an event the panel and timeline follow."""
-    response = render(request, "cases/case_detail.html#records", {"case": get_object_or_404(with_records(), pk=case.pk)})
+    case = get_object_or_404(with_records(), pk=case.pk)
+    context = {"case": case, "record_tables": record_tables(case, request.user)}
+    response = render(request, "cases/case_detail.html#records", context)
     response["HX-Retarget"] = "#records"
     response["HX-Reswap"] = "outerHTML"
     response["HX-Trigger"] = "case-changed"
     return response
 
 
-def _record_model(kind: str) -> type:
-    try:
-        return RECORD_MODELS[kind]
-    except KeyError:
-        raise Http404("No such kind of record") from None
+def _record_kind(slug: str) -> RecordKind:
+    kind = kind_for_slug(slug)
+    if kind is None:
+        raise Http404("No such kind of record")
+    return kind
 
 
-def _require_record_permission(request: HttpRequest, verb: str, kind: str) -> None:
-    if not request.user.has_perm(f"cases.{verb}_{_record_model(kind)._meta.model_name}"):
+def _require_record_permission(request: HttpRequest, verb: str, slug: str) -> RecordKind:
+    kind = _record_kind(slug)
+    if not request.user.has_perm(f"cases.{verb}_{kind.model_name}"):
         raise PermissionDenied
+    return kind
 
 
 def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    _require_record_permission(request, "add", kind)
+    record_kind = _require_record_permission(request, "add", kind)
     case = get_object_or_404(Case, pk=pk)
-    form = record_form_class(kind)(request.POST or None, instance=_record_model(kind)(case=case))
-    return _save_record_form(request, case, kind, form)
+    form = record_form_class(record_kind)(request.POST or None, instance=record_kind.model(case=case))
+    return _save_record_form(request, case, record_kind, form)
 
 
 def record_edit(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
-    _require_record_permission(request, "change", kind)
-    record = get_object_or_404(_record_model(kind), pk=record_pk, case_id=pk)
-    form = record_form_class(kind)(request.POST or None, instance=record)
-    return _save_record_form(request, record.case, kind, form)
+    record_kind = _require_record_permission(request, "change", kind)
+    record = get_object_or_404(record_kind.model, pk=record_pk, case_id=pk)
+    form = record_form_class(record_kind)(request.POST or None, instance=record)
+    return _save_record_form(request, record.case, record_kind, form)
 
 
-def _save_record_form(request: HttpRequest, case: Case, kind: str, form) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _save_record_form(request: HttpRequest, case: Case, kind: RecordKind, form: ModelForm) -> HttpResponse:
     """Save a record form; inline (htmx) the page's tables refresh, otherwise back to the case page."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -117,20 +141,20 @@ def _save_record_form(request: HttpRequest, case: Case, kind: str, form) -> Http
         if request.htmx:
             return _records_changed(request, case)
         messages.success(request, f"{record} saved.")
-        return redirect(f"{case.get_absolute_url()}#{kind}")
-    verbose = _record_model(kind)._meta.verbose_name
+        return redirect(f"{case.get_absolute_url()}#{kind.slug}")
     template = "cases/record_form.html#record-form" if request.htmx else "cases/record_form.html"
-    return render(request, template, {"case": case, "form": form, "kind": kind, "verbose": verbose})
+    return render(request, template, {"case": case, "form": form, "kind": kind.slug, "verbose": kind.name})
 
 
-def _record_conflict(request: HttpRequest, case: Case, kind: str, form, stale: StaleEdit) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _record_conflict(
+    request: HttpRequest, case: Case, kind: RecordKind, form: ModelForm, stale: StaleEdit
+) -> HttpResponse:
     """Someone saved this record first: show theirs and yours; the form keeps yours for "save again"."""
-    verbose = _record_model(kind)._meta.verbose_name
     context = {
         "case": case,
-        "kind": kind,
-        "verbose": verbose,
-        "conflict": conflict_message(stale.current, verbose),
+        "kind": kind.slug,
+        "verbose": kind.name,
+        "conflict": conflict_message(stale.current, kind.name),
         "differences": differences(form, stale.current),
         "form": rebind(form, stale.current) if stale.current else form,
     }
@@ -140,13 +164,13 @@ def _record_conflict(request: HttpRequest, case: Case, kind: str, form, stale: S
 
 @require_POST
 def record_delete(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
-    _require_record_permission(request, "delete", kind)
-    record = get_object_or_404(_record_model(kind), pk=record_pk, case_id=pk)
+    record_kind = _require_record_permission(request, "delete", kind)
+    record = get_object_or_404(record_kind.model, pk=record_pk, case_id=pk)
     record.delete()
     if request.htmx:
         return _records_changed(request, record.case)
     messages.success(request, f"{record} deleted.")
-    return redirect(f"{record.case.get_absolute_url()}#{kind}")
+    return redirect(f"{record.case.get_absolute_url()}#{record_kind.slug}")
 
 
 @require_GET

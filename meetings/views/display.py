@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.charts import algorithm_diagram, timeline
@@ -62,7 +61,7 @@ def _stage_context(meeting: Meeting) -> dict[str, Any]:
     context: dict[str, Any] = {"meeting": meeting, "items": items, "item": item, "version": meeting.display_version}
     if item is None:
         return context
-    assessed = services.assessment_for(services.stored_case(item.case_id), timezone.localdate())
+    assessed = services.assessment_for(services.stored_case(item.case_id))
     summary = summarise(assessed.assessment)
     context.update(
         number=items.index(item) + 1,

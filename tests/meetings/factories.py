@@ -101,7 +101,7 @@ def signed_decision(item: AgendaItem, user: User, plan: str = "atezolizumab_beva
 
 def sample_meeting(case: m.Case) -> Meeting:
     """Meeting 1 with agenda item 1 (the given case), attendee 1 and a signed decision 1 with
-    action 1: the objects behind tests/urlconf.py's sample URLs."""
+    action 1: the objects behind tests/url_samples.py's sample URLs."""
     user = User.objects.create_user("sample-signer")
     meeting = MeetingFactory(pk=1)
     AttendeeFactory(pk=1, meeting=meeting, user=user)

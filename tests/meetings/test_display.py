@@ -162,7 +162,7 @@ def test_unchanged_poll_reads_one_row(coordinator_client: Client) -> None:
 
 def test_unchanged_poll_does_not_run_the_engine(coordinator_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     meeting = agenda(1)
-    import meetings.services as services
+    import cases.assessing as services  # the one place that runs the engine
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the engine ran for an unchanged poll")

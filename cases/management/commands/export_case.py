@@ -6,9 +6,9 @@ import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from cases.adapters import case_to_facts, with_records
+from cases.adapters import with_records
+from cases.assessing import assess_case
 from cases.clinical.serialize import case_to_json
 from cases.models import Case
 
@@ -25,5 +25,7 @@ class Command(BaseCommand):
             case = with_records().get(pk=options["pk"])
         except Case.DoesNotExist:
             raise CommandError(f"no case with id {options['pk']}") from None
-        as_of = options["as_of"] or timezone.localdate()
-        self.stdout.write(case_to_json(case_to_facts(case), as_of))
+        # The file carries the facts and the as-of date an assessment of it would use (the engine
+        # itself does not run: CaseAssessment assesses only when asked).
+        assessed = assess_case(case, as_of=options["as_of"])
+        self.stdout.write(case_to_json(assessed.facts, assessed.as_of))

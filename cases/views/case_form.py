@@ -1,8 +1,9 @@
-"""The screens that show the engine's assessment: the case form with its live eligibility panel,
-the recommendation view, and the panel and timeline that refresh on the case page.
+"""The case form: create and edit a case with its latest findings, and the live eligibility panel
+that re-assesses the unsaved values while they are typed.
 
-Data flows one way: request → forms → case facts (stored case + unsaved values) → engine →
-assessment → presenter → template. Patient values travel only in POST bodies, never in URLs.
+Data flows one way: request → forms → unsaved values over the stored case (cases/adapters.py) →
+assessment (cases/assessing.py) → presenter → template. Patient values travel only in POST bodies,
+never in URLs.
 """
 
 from __future__ import annotations
@@ -13,22 +14,18 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from cases.adapters import case_to_facts, with_records
+from cases.adapters import UnsavedCase, with_records
+from cases.assessing import assess_case
 from cases.caching import cached_panel
-from cases.charts import algorithm_diagram, timeline
-from cases.clinical import Assessment, assess
-from cases.clinical.facts import CaseFacts
-from cases.clinical.vocab import PROPOSALS
 from cases.concurrency import conflict_message, differences
-from cases.findings import BLOCKS, FindingsForm, overlay, save_changes
-from cases.forms import CaseForm, ProposalForm
+from cases.forms.case import CaseForm
+from cases.forms.findings import FindingsForm, save_changes
 from cases.models import Case
 from cases.models.versioning import StaleEdit
 from cases.permissions import require
-from cases.presenters import summarise
+from cases.record_kinds import kind_of
 
 PANEL = "cases/panel.html#panel"
 
@@ -45,17 +42,11 @@ def _forms(request: HttpRequest, case: Case | None) -> tuple[CaseForm, FindingsF
 def _panel_context(case_form: CaseForm, findings: FindingsForm, case: Case | None) -> dict[str, Any]:
     """Assess the stored case with the form's unsaved values laid over it, or list why it cannot."""
     if not case_form.is_bound:
-        return {"summary": summarise(assess(case_to_facts(case) if case else CaseFacts(), timezone.localdate()))}
+        return {"summary": assess_case(case).summary}
     if not (case_form.is_valid() and findings.is_valid()):
         return {"errors": _error_lines(case_form, findings)}
-    facts = overlay(
-        case_to_facts(case) if case else CaseFacts(),
-        patient=_patient(case_form.cleaned_data),
-        contraindications=_contraindications(case_form.cleaned_data),
-        baseline_tumor_count=case_form.cleaned_data.get("baseline_tumor_count"),
-        changes=findings.changes(),
-    )
-    return {"summary": summarise(assess(facts, timezone.localdate())), "preview": True}
+    unsaved = UnsavedCase(case_fields=case_form.cleaned_data, changes=tuple(findings.changes()))
+    return {"summary": assess_case(case, unsaved=unsaved).summary, "preview": True}
 
 
 def _error_lines(*forms: Any) -> list[str]:
@@ -69,32 +60,13 @@ def _error_lines(*forms: Any) -> list[str]:
     return lines
 
 
-def _patient(data: dict[str, Any]) -> dict[str, Any]:
-    names = ("label", "age", "sex", "weight_kg", "ecog", "etiology")
-    return {name: data.get(name) if data.get(name) != "" else None for name in names}
-
-
-def _contraindications(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "immunotherapy": data.get("contraindication_immunotherapy"),
-        "bevacizumab": data.get("contraindication_bevacizumab"),
-        "note": data.get("contraindication_note") or None,
-    }
-
-
 def _save(request: HttpRequest, case_form: CaseForm, findings: FindingsForm) -> Case | None:
     """Save the case and its finding changes together, or add the reason to the form and save nothing."""
     if not (case_form.is_valid() and findings.is_valid()):
         return None
     changes = findings.changes()
-    for change in changes:
-        if change.action == "remove":
-            findings.add_error(
-                change.block.date_field,
-                f"{change.block.date_field}: an empty date only previews the case without the record of "
-                f"{change.previous_date}; to remove that record, delete it on the case page.",
-            )
-            return None
+    if findings.refuse_removals(changes):
+        return None
     with transaction.atomic():
         # An untouched case is not re-saved: its version moves only when its own fields change,
         # so a colleague editing only the labs does not collide with one editing the patient.
@@ -125,12 +97,11 @@ def _edit_page(request: HttpRequest, case: Case | None) -> HttpResponse:
 def _conflict(stale: StaleEdit, case_form: CaseForm, findings: FindingsForm) -> dict[str, Any]:
     """The refusal message and, field by field, the saved value next to the typed one."""
     current = stale.current
-    if current is None or isinstance(current, Case):
-        what, form = "case", case_form
-        names = None
+    kind = kind_of(current) if current is not None else None
+    if kind is None:
+        what, form, names = "case", case_form, None
     else:
-        block = next(b for b in BLOCKS if isinstance(current, b.model))
-        what, form, names = str(current._meta.verbose_name), findings, list(block.fields)
+        what, form, names = kind.name, findings, list(kind.finding_fields)
     return {"conflict": conflict_message(current, what), "differences": differences(form, current, names)}
 
 
@@ -172,39 +143,3 @@ def case_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
     # The same values over the same stored case give the same panel (cases/caching.py).
     return cached_panel(request, pk, panel)
-
-
-def _assessed(case: Case, proposal: str | None = None) -> tuple[CaseFacts, Assessment]:
-    facts = case_to_facts(case)
-    return facts, assess(facts, timezone.localdate(), proposal)
-
-
-@require_GET
-def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The stored case's panel, re-fetched on the case page after a record changes."""
-    _facts, assessment = _assessed(_stored(pk))
-    return render(request, PANEL, {"summary": summarise(assessment)})
-
-
-@require_GET
-def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    facts = case_to_facts(_stored(pk))
-    return render(request, "cases/_timeline.html", {"timeline": timeline(facts, timezone.localdate())})
-
-
-@require_GET
-def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
-    """The algorithm with the patient's position, the ranked options and every flag; `?proposal=` checks a plan."""
-    case = _stored(pk)
-    proposal = request.GET.get("proposal") if request.GET.get("proposal") in PROPOSALS else None
-    facts, assessment = _assessed(case, proposal)
-    context = {
-        "case": case,
-        "summary": summarise(assessment),
-        "proposal": proposal,
-        "proposal_form": ProposalForm(proposal=proposal),
-        "diagram": algorithm_diagram(assessment),
-        "timeline": timeline(facts, assessment.as_of),
-    }
-    template = "cases/recommendation.html#plan-check" if request.htmx else "cases/recommendation.html"
-    return render(request, template, context)
