@@ -1,9 +1,9 @@
 """Pictures for the tumor board screen, computed in plain Python so templates only loop over
 ready-made coordinates and words (no arithmetic in templates, nothing inline for the strict CSP).
 
-- ``timeline``: the TACE timeline (``templates/cases/_timeline.html``);
+- ``timeline``: the TACE timeline (``templates/cases/charts.html#timeline``);
 - ``algorithm_diagram``: the treatment algorithm with the patient's position
-  (``templates/cases/_algorithm.html``);
+  (``templates/cases/charts.html#algorithm``);
 - ``scales`` and ``svg``: the axes and drawing primitives the charts share.
 
 The two builders are exported here under their modules' names, so views write

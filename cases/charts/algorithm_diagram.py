@@ -2,7 +2,7 @@
 after TACE, with the patient's position lit, the path to it marked as passed and the rest dimmed.
 
 Nothing here makes a clinical decision: the diagram draws the position the engine computed
-(``cases.clinical.assess``). ``templates/cases/_algorithm.html`` lays the steps out with CSS
+(``cases.clinical.assess``). ``templates/cases/charts.html#algorithm`` lays the steps out with CSS
 (``static/css/charts.css``); this module only words them and hands out CSS class names.
 """
 

@@ -1,7 +1,7 @@
 """The TACE timeline: sessions with their mRECIST response, AFP and PIVKA-II on a log scale, MoRAL
 where computable, the moments vascular invasion or spread appeared, and systemic therapy periods.
 
-All geometry is computed here, in plain Python, so ``templates/cases/_timeline.html`` only loops
+All geometry is computed here, in plain Python, so ``templates/cases/charts.html#timeline`` only loops
 over ready-made coordinates (no arithmetic in templates, no JavaScript, nothing inline that the
 strict CSP would block). Colours live in ``static/css/charts.css``; this module only hands out CSS
 class names.
@@ -219,7 +219,7 @@ class LegendItem:
 
 @dataclass(frozen=True, kw_only=True)
 class Timeline:
-    """Everything ``templates/cases/_timeline.html`` draws, already laid out."""
+    """Everything ``templates/cases/charts.html#timeline`` draws, already laid out."""
 
     as_of: datetime.date
     empty: bool

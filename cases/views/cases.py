@@ -89,7 +89,7 @@ def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """The TACE timeline, re-fetched on the case page after a record changes."""
     assessed = assess_case(get_object_or_404(with_records(), pk=pk))
-    return render(request, "cases/_timeline.html", {"timeline": timeline(assessed.facts, assessed.as_of)})
+    return render(request, "cases/charts.html#timeline", {"timeline": timeline(assessed.facts, assessed.as_of)})
 
 
 def _records_changed(request: HttpRequest, case: Case) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""The treatment-algorithm diagram (cases/charts/algorithm_diagram.py and templates/cases/_algorithm.html).
+"""The treatment-algorithm diagram (cases/charts/algorithm_diagram.py and templates/cases/charts.html#algorithm).
 
 Pure Python: the facts are built directly, no database. The template is rendered with the
 real template engine to check that nothing inline slips past the strict CSP.
@@ -55,7 +55,7 @@ def test_reassessment_clock_shows_under_alg_5() -> None:
     )
     d = algorithm_diagram(alg)
     assert d.clock is not None and d.clock.overdue and "2026-10-14" in d.clock.text
-    html = render_to_string("cases/_algorithm.html", {"diagram": d})
+    html = render_to_string("cases/charts.html#algorithm", {"diagram": d})
     alg5 = html[html.index(">ALG-5<") :]
     assert "overdue" in alg5[: alg5.index("</div>")]
     assert 'datetime="2026-10-14"' in html
@@ -63,7 +63,7 @@ def test_reassessment_clock_shows_under_alg_5() -> None:
 
 def test_algorithm_partial_marks_the_current_step_without_inline_style() -> None:
     d = algorithm_diagram(assess(refractory_facts(), AS_OF))
-    html = render_to_string("cases/_algorithm.html", {"diagram": d})
+    html = render_to_string("cases/charts.html#algorithm", {"diagram": d})
     assert html.count('aria-current="step"') == 1
     current = html[html.index('aria-current="step"') :]
     assert ">ALG-2<" in current[:200] and "You are here" in current[:400]

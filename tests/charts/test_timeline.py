@@ -1,4 +1,4 @@
-"""The TACE timeline (cases/charts/timeline.py, its scales, and templates/cases/_timeline.html).
+"""The TACE timeline (cases/charts/timeline.py, its scales, and templates/cases/charts.html#timeline).
 
 Pure Python: the facts are built directly, no database. The template is rendered with the
 real template engine to check that nothing inline slips past the strict CSP.
@@ -23,7 +23,7 @@ from tests.charts.sample_facts import AS_OF, D, refractory_facts
 
 
 def render_timeline(t: Timeline) -> str:
-    return render_to_string("cases/_timeline.html", {"timeline": t})
+    return render_to_string("cases/charts.html#timeline", {"timeline": t})
 
 
 # --- timeline: scales -------------------------------------------------------------------------
