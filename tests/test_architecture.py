@@ -49,3 +49,32 @@ def test_the_check_sees_an_import(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [line for line, module in imported_modules(source) if imports_meetings(module)] == [1, 2, 3, 5]
+
+
+# The names that run the engine or turn a stored case into its facts. Outside the engine itself,
+# only the assessment service (and the adapters it calls) may use them: every screen, the API, the
+# commands and the meetings go through cases/assessing.py.
+ENGINE_ENTRY_POINTS = {"assess", "case_to_facts"}
+MAY_RUN_THE_ENGINE = {"cases/assessing.py", "cases/adapters.py"}
+
+
+def engine_uses(path: Path) -> list[str]:
+    """Each import of an engine entry point in a file, as "line: name"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cases."):
+            found += [f"{node.lineno}: {a.name}" for a in node.names if a.name in ENGINE_ENTRY_POINTS]
+    return found
+
+
+def test_only_the_assessment_service_runs_the_engine() -> None:
+    files = [p for app in ("cases", "meetings", "tumorboard") for p in sorted((ROOT / app).rglob("*.py"))]
+    offending = [
+        f"{path.relative_to(ROOT)}:{use}"
+        for path in files
+        if not str(path.relative_to(ROOT)).startswith("cases/clinical/")
+        and str(path.relative_to(ROOT)) not in MAY_RUN_THE_ENGINE
+        for use in engine_uses(path)
+    ]
+    assert offending == []
+    assert engine_uses(ROOT / "cases" / "assessing.py")  # the check sees the service's own import

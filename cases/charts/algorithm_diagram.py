@@ -31,12 +31,12 @@ STEP_TEXT: dict[str, tuple[str, str, str]] = {
     "ALG-3": (
         "3",
         "Atezolizumab + bevacizumab not possible",
-        "Lenvatinib (not with Vp4) or sorafenib instead.",
+        "Lenvatinib (no Vp4, liver involvement under 50 %) or sorafenib instead.",
     ),
     "ALG-4": ("4", "Progression on first line", "Still Child-Pugh A: second-line options."),
     "ALG-5": ("5", "Reassess for resection", "Imaging every 2–3 months while on systemic therapy."),
-    "BSC": ("", "Best supportive care", "Child-Pugh C."),
-    "OUTSIDE": ("", "Outside the algorithm", "ECOG 2 or more, or Child-Pugh B: the board weighs the case."),
+    "BSC": ("", "Best supportive care", "Child-Pugh C, or ECOG 3–4 (BCLC stage D)."),
+    "OUTSIDE": ("", "Outside the algorithm", "ECOG 2, or Child-Pugh B: the board weighs the case."),
     "UNKNOWN": ("", "Not enough data", "Record the missing values to place the patient."),
 }
 MAIN_STEPS = ("ALG-1", "ALG-2", "ALG-3", "ALG-4", "ALG-5")
