@@ -38,8 +38,8 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import serve  # noqa: E402
-from load import CSRF_INPUT, edit_form_data  # noqa: E402
+import serve
+from load import CSRF_INPUT, edit_form_data
 
 BUDGET = 3.0
 ENDPOINTS = ("healthz", "live panel POST", "case page", "display poll")
@@ -51,8 +51,14 @@ class Browser:
     def __init__(self) -> None:
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, data: dict[str, str] | None = None, cookies: bool = True,
-                headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict[str, str] | None = None,
+        cookies: bool = True,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes, dict[str, str]]:
         connection = http.client.HTTPConnection(serve.HOST, serve.PORT, timeout=30)
         sent = dict(headers or {})
         if cookies and self.cookies:
@@ -78,7 +84,7 @@ def sign_in(browser: Browser, username: str, password: str) -> None:
     status, page, _ = browser.request("GET", "/login/")
     token = CSRF_INPUT.search(page.decode())
     assert status == 200 and token, "no login form"
-    status, _, headers = browser.request(
+    status, _, _headers = browser.request(
         "POST", "/login/", {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password}
     )
     assert status == 302, f"sign-in as {username} failed ({status})"
@@ -103,7 +109,12 @@ def targets(browser: Browser) -> dict[str, tuple[str, str, dict[str, str] | None
         "healthz": ("GET", "/healthz", None, 200),
         "live panel POST": ("POST", f"/cases/{pk}/preview/", form, 200),
         "case page": ("GET", f"/cases/{pk}/", None, 200),
-        "display poll": ("GET", f"/meetings/{meeting.group(1)}/present/poll/?v={version.group(1)}", None, 204),
+        "display poll": (
+            "GET",
+            f"/meetings/{meeting.group(1)}/present/poll/?v={version.group(1)}",
+            None,
+            204,
+        ),
     }
 
 
@@ -127,9 +138,18 @@ def measure(browser: Browser, plan: dict, rounds: int, warmup: int) -> dict[str,
 
 def case_count() -> int:
     out = subprocess.run(
-        [str(serve.VENV_BIN / "python"), "manage.py", "shell", "-c",
-         "from cases.models import Case; print(Case.objects.count())"],
-        cwd=serve.ROOT, env=serve.app_env(), check=True, capture_output=True, text=True,
+        [
+            str(serve.VENV_BIN / "python"),
+            "manage.py",
+            "shell",
+            "-c",
+            "from cases.models import Case; print(Case.objects.count())",
+        ],
+        cwd=serve.ROOT,
+        env=serve.app_env(),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return int(out.stdout.strip().splitlines()[-1])
 
@@ -148,8 +168,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,10000", help="case counts, ascending")
     parser.add_argument("--workers", type=int, default=serve.WORKERS)
     parser.add_argument("--password", default="tumorboard-demo")
-    parser.add_argument("--cache", default="locmem", choices=["locmem", "db", "none"],
-                        help="DJANGO_CACHE of the server (none: every answer computed afresh)")
+    parser.add_argument(
+        "--cache",
+        default="locmem",
+        choices=["locmem", "db", "none"],
+        help="DJANGO_CACHE of the server (none: every answer computed afresh)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     serve.recreate_database()
@@ -179,11 +203,15 @@ def main() -> None:
                 "ratio": {k: round(v / floor, 2) for k, v in medians.items()},
             }
             results.append(row)
-            print(f"\n{cases} cases, {args.requests} requests each (sequential, after {args.warmup} warm-up rounds),"
-                  f" cache {args.cache}")
+            print(
+                f"\n{cases} cases, {args.requests} requests each (sequential, after {args.warmup} warm-up rounds),"
+                f" cache {args.cache}"
+            )
             print(f"{'endpoint':<18}{'median ms':>10}{'p95 ms':>9}{'ratio':>8}")
             for name in ENDPOINTS:
-                print(f"{name:<18}{row['median_ms'][name]:>10.2f}{row['p95_ms'][name]:>9.2f}{row['ratio'][name]:>8.2f}")
+                print(
+                    f"{name:<18}{row['median_ms'][name]:>10.2f}{row['p95_ms'][name]:>9.2f}{row['ratio'][name]:>8.2f}"
+                )
     serve.OUT.mkdir(exist_ok=True)
     (serve.OUT / f"budget-{args.cache}.json").write_text(json.dumps(results, indent=2) + "\n")
     worst = max(r["ratio"][name] for r in results for name in ENDPOINTS)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cases.clinical import assess, parse_case_json  # noqa: E402
+from cases.clinical import assess, parse_case_json
 
 AS_OF = datetime.date(2026, 11, 27)
 
@@ -57,9 +57,19 @@ def build_case() -> str:
         "labs": labs,
         "clinical": [{"date": day(3), "ascites": "none", "encephalopathy": "none"}],
         "baseline_tumor_count": 3,
-        "imaging": [{"date": day(10 + 60 * i), "nodule_count": 3, "largest_cm": 4.2, "liver_involvement_pct": 20,
-                     "portal_vein_invasion": "none", "hepatic_vein_invasion": False, "bile_duct_invasion": False,
-                     "extrahepatic_spread": False} for i in range(5)],
+        "imaging": [
+            {
+                "date": day(10 + 60 * i),
+                "nodule_count": 3,
+                "largest_cm": 4.2,
+                "liver_involvement_pct": 20,
+                "portal_vein_invasion": "none",
+                "hepatic_vein_invasion": False,
+                "bile_duct_invasion": False,
+                "extrahepatic_spread": False,
+            }
+            for i in range(5)
+        ],
         "endoscopies": [{"date": day(100), "varices": "small", "varices_treated": True}],
         "tace_sessions": sessions,
         "systemic_therapies": [],

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import html
 import random
 import re
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -80,14 +80,19 @@ class Session:
     async def close(self) -> None:
         if self.writer:
             self.writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self.writer.wait_closed()
-            except OSError:
-                pass
         self.reader = self.writer = None
 
-    async def request(self, name: str, method: str, path: str, data: dict[str, str] | None = None,
-                      expect: tuple[int, ...] = (200,), headers: dict[str, str] | None = None) -> Response | None:
+    async def request(
+        self,
+        name: str,
+        method: str,
+        path: str,
+        data: dict[str, str] | None = None,
+        expect: tuple[int, ...] = (200,),
+        headers: dict[str, str] | None = None,
+    ) -> Response | None:
         """Send one request, time it under `name`, count an error unless the status is expected."""
         if self.stats.sent >= self.limit or time.monotonic() >= self.stop_at:
             raise asyncio.CancelledError  # the run is over: this user stops
@@ -95,7 +100,7 @@ class Session:
         start = time.perf_counter()
         try:
             response = await asyncio.wait_for(self._exchange(method, path, data, headers or {}), TIMEOUT)
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, HttpError) as error:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, HttpError) as error:
             await self.close()
             self.stats.errors[name].append(f"{method} {path}: {type(error).__name__} {error}")
             return None
@@ -107,11 +112,16 @@ class Session:
             return None
         return response
 
-    async def _exchange(self, method: str, path: str, data: dict[str, str] | None,
-                        extra: dict[str, str]) -> Response:
+    async def _exchange(
+        self, method: str, path: str, data: dict[str, str] | None, extra: dict[str, str]
+    ) -> Response:
         body = urlencode(data).encode() if data is not None else b""
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive",
-                 "User-Agent: tumorboard-bench"]
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {self.host}:{self.port}",
+            "Connection: keep-alive",
+            "User-Agent: tumorboard-bench",
+        ]
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if data is not None:
@@ -177,8 +187,10 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 def edit_form_data(page: str) -> dict[str, str]:
     """What the edit form posts when nothing was changed (as tests.test_live_panel.form_data)."""
     start = page.index('id="case-form"')
-    form = page[start: page.index("</form>", start)]
-    data = {k: html.unescape(v) for k, v in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)}
+    form = page[start : page.index("</form>", start)]
+    data = {
+        k: html.unescape(v) for k, v in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
+    }
     for name, select in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select)
         data[name] = chosen.group(1) if chosen else ""
@@ -194,13 +206,22 @@ async def sign_in(session: Session, username: str, password: str) -> bool:
         session.stats.errors["login form"].append("no CSRF token on the login page")
         return False
     answer = await session.request(
-        "login", "POST", "/login/",
-        {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password, "next": "/cases/"},
+        "login",
+        "POST",
+        "/login/",
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "username": username,
+            "password": password,
+            "next": "/cases/",
+        },
         expect=(302,),
     )
     if answer is None or answer.headers.get("location", [""])[0] != "/cases/":
         if answer is not None:
-            session.stats.errors["login"].append(f"{username}: not signed in (to {answer.headers.get('location')})")
+            session.stats.errors["login"].append(
+                f"{username}: not signed in (to {answer.headers.get('location')})"
+            )
         return False
     return True
 
@@ -217,9 +238,13 @@ async def discover(host: str, port: int, password: str, stats: Stats) -> World:
     if not await sign_in(session, "demo-coordinator", password):
         raise SystemExit("cannot sign in as demo-coordinator: is the demo data seeded (bench/serve.py)?")
     listing = await session.request("case list", "GET", "/cases/")
-    case_ids = sorted({int(pk) for pk in re.findall(r'href="/cases/(\d+)/"', listing.text if listing else "")})
+    case_ids = sorted(
+        {int(pk) for pk in re.findall(r'href="/cases/(\d+)/"', listing.text if listing else "")}
+    )
     meetings = await session.request("meeting list", "GET", "/meetings/", expect=(200, 404))
-    found = re.findall(r'href="/meetings/(\d+)/"', meetings.text) if meetings and meetings.status == 200 else []
+    found = (
+        re.findall(r'href="/meetings/(\d+)/"', meetings.text) if meetings and meetings.status == 200 else []
+    )
     await session.close()
     if not case_ids:
         raise SystemExit("no case on the case list")
@@ -231,8 +256,16 @@ async def think(mean: float) -> None:
         await asyncio.sleep(random.uniform(0.5 * mean, 1.5 * mean))
 
 
-async def user(number: int, host: str, port: int, password: str, world: World, stats: Stats,
-               args: argparse.Namespace, stop_at: float) -> None:
+async def user(
+    number: int,
+    host: str,
+    port: int,
+    password: str,
+    world: World,
+    stats: Stats,
+    args: argparse.Namespace,
+    stop_at: float,
+) -> None:
     username, may_edit = USERS[number % len(USERS)]
     session = Session(host, port, stats, args.max_requests, stop_at)
     rng = random.Random(number)
@@ -258,20 +291,31 @@ async def user(number: int, host: str, port: int, password: str, world: World, s
                     form = session.forms[pk] = edit_form_data(edit.text)
                 for _ in range(3):
                     panel = await session.request(
-                        "live panel POST", "POST", f"/cases/{pk}/preview/", form, headers={"HX-Request": "true"}
+                        "live panel POST",
+                        "POST",
+                        f"/cases/{pk}/preview/",
+                        form,
+                        headers={"HX-Request": "true"},
                     )
                     if panel is not None and b"data-regimen" not in panel.body:
-                        stats.errors["live panel POST"].append(f"/cases/{pk}/preview/: no panel in the answer")
+                        stats.errors["live panel POST"].append(
+                            f"/cases/{pk}/preview/: no panel in the answer"
+                        )
                     await think(args.think)
             if world.meeting_id is not None:
                 if version is None:
-                    display = await session.request("display page", "GET", f"/meetings/{world.meeting_id}/present/")
+                    display = await session.request(
+                        "display page", "GET", f"/meetings/{world.meeting_id}/present/"
+                    )
                     found = re.search(r"present/poll/\?v=(\d+)", display.text) if display else None
                     version = found.group(1) if found else "0"
                 for _ in range(3):
                     poll = await session.request(
-                        "display poll", "GET", f"/meetings/{world.meeting_id}/present/poll/?v={version}",
-                        expect=(200, 204), headers={"HX-Request": "true"},
+                        "display poll",
+                        "GET",
+                        f"/meetings/{world.meeting_id}/present/poll/?v={version}",
+                        expect=(200, 204),
+                        headers={"HX-Request": "true"},
                     )
                     if poll is not None and poll.status == 200:
                         found = re.search(r"present/poll/\?v=(\d+)", poll.text)
@@ -285,29 +329,39 @@ async def user(number: int, host: str, port: int, password: str, world: World, s
 
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest-rank percentile."""
-    index = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
+    index = max(0, min(len(sorted_values) - 1, round(p / 100 * len(sorted_values) + 0.5) - 1))
     return sorted_values[index]
 
 
 def table(title: str, timings: dict[str, list[float]], errors: dict[str, list[str]], elapsed: float) -> None:
     print(title)
-    print(f"{'endpoint':<18}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
+    print(
+        f"{'endpoint':<18}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+    )
     names = sorted(set(timings) | set(errors), key=lambda n: -len(timings.get(n, [])))
-    rows = [(name, sorted(t * 1000 for t in timings.get(name, [])), len(errors.get(name, []))) for name in names]
-    rows.append(("all", sorted(t * 1000 for ts in timings.values() for t in ts), sum(len(e) for e in errors.values())))
+    rows = [
+        (name, sorted(t * 1000 for t in timings.get(name, [])), len(errors.get(name, []))) for name in names
+    ]
+    rows.append(
+        ("all", sorted(t * 1000 for ts in timings.values() for t in ts), sum(len(e) for e in errors.values()))
+    )
     for name, values, failed in rows:
         if values:
-            print(f"{name:<18}{len(values):>9}{len(values) / elapsed:>8.1f}{percentile(values, 50):>9.1f}"
-                  f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}{values[-1]:>9.1f}{failed:>8}")
+            print(
+                f"{name:<18}{len(values):>9}{len(values) / elapsed:>8.1f}{percentile(values, 50):>9.1f}"
+                f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}{values[-1]:>9.1f}{failed:>8}"
+            )
         else:
             print(f"{name:<18}{0:>9}{'':>8}{'':>9}{'':>9}{'':>9}{'':>9}{failed:>8}")
 
 
 def report(stats: Stats, started: float, ended: float, args: argparse.Namespace, world: World) -> int:
     errors = sum(len(e) for e in stats.errors.values())
-    print(f"\nload: {args.users} users, {ended - started:.1f} s, think time {args.think} s, "
-          f"{len(world.case_ids)} cases in rotation, "
-          f"meeting display {'polled' if world.meeting_id else 'absent (no meeting)'}")
+    print(
+        f"\nload: {args.users} users, {ended - started:.1f} s, think time {args.think} s, "
+        f"{len(world.case_ids)} cases in rotation, "
+        f"meeting display {'polled' if world.meeting_id else 'absent (no meeting)'}"
+    )
     table("\nwhole run (sign-ins included)", stats.timings, stats.errors, ended - started)
     if stats.signed_in:
         steady_from = max(stats.signed_in)
@@ -316,8 +370,13 @@ def report(stats: Stats, started: float, ended: float, args: argparse.Namespace,
             if at > steady_from:
                 steady[name].append(seconds)
         if ended - steady_from > 1:
-            table(f"\nsteady state (after the last sign-in, {steady_from - started:.1f} s in; the error column"
-                  " repeats the whole run's)", steady, stats.errors, ended - steady_from)
+            table(
+                f"\nsteady state (after the last sign-in, {steady_from - started:.1f} s in; the error column"
+                " repeats the whole run's)",
+                steady,
+                stats.errors,
+                ended - steady_from,
+            )
     for name, messages in stats.errors.items():
         for message in messages[:5]:
             print(f"  error {name}: {message}")
@@ -326,7 +385,9 @@ def report(stats: Stats, started: float, ended: float, args: argparse.Namespace,
     import resource
 
     used = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"load generator CPU: {used.ru_utime + used.ru_stime:.1f} s over {ended - started:.1f} s (on the same cores)")
+    print(
+        f"load generator CPU: {used.ru_utime + used.ru_stime:.1f} s over {ended - started:.1f} s (on the same cores)"
+    )
     print(f"errors: {errors}")
     return 1 if errors else 0
 
@@ -338,8 +399,10 @@ async def run(args: argparse.Namespace) -> int:
     stats.log.clear()
     started = time.monotonic()
     stop_at = started + args.duration
-    tasks = [asyncio.create_task(user(i, args.host, args.port, args.password, world, stats, args, stop_at))
-             for i in range(args.users)]
+    tasks = [
+        asyncio.create_task(user(i, args.host, args.port, args.password, world, stats, args, stop_at))
+        for i in range(args.users)
+    ]
     done, pending = await asyncio.wait(tasks, timeout=args.duration + TIMEOUT + 10)
     for task in pending:  # hard bound: nothing outlives the run
         task.cancel()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumorboard.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")  # only for the fallback secret key; nothing is served
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tumorboard.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -37,7 +37,13 @@ def main(requests: int) -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     from tests.factories import (
-        CaseFactory, ClinicalFactory, EndoscopyFactory, ImagingFactory, LabFactory, TaceFactory, days_ago,
+        CaseFactory,
+        ClinicalFactory,
+        EndoscopyFactory,
+        ImagingFactory,
+        LabFactory,
+        TaceFactory,
+        days_ago,
         user_with_role,
     )
     from tests.test_live_panel import form_data
@@ -64,8 +70,12 @@ def main(requests: int) -> None:
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200 and b"data-regimen" in response.content
     timings.sort()
-    print(f"preview endpoint, 20 TACE sessions + 100 lab rows, {requests} requests, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}")
-    print(f"median {statistics.median(timings):.1f} ms, p95 {timings[int(0.95 * len(timings)) - 1]:.1f} ms, min {timings[0]:.1f} ms")
+    print(
+        f"preview endpoint, 20 TACE sessions + 100 lab rows, {requests} requests, {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+    )
+    print(
+        f"median {statistics.median(timings):.1f} ms, p95 {timings[int(0.95 * len(timings)) - 1]:.1f} ms, min {timings[0]:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -65,7 +65,9 @@ def manage(*args: str, **env: str) -> None:
 
 
 def populate(*args: str) -> None:
-    subprocess.run([str(VENV_BIN / "python"), "bench/populate.py", *args], cwd=ROOT, env=app_env(), check=True)
+    subprocess.run(
+        [str(VENV_BIN / "python"), "bench/populate.py", *args], cwd=ROOT, env=app_env(), check=True
+    )
 
 
 def recreate_database() -> None:
@@ -87,7 +89,9 @@ def prepare(cases: int = 0, demo: bool = True) -> None:
     if demo:
         manage("seed_demo")
     populate(*(["--total", str(cases)] if cases else ["0"]))
-    print(f"serve: database {urlsplit(DATABASE_URL).path.lstrip('/')} ready in {time.perf_counter() - started:.1f} s")
+    print(
+        f"serve: database {urlsplit(DATABASE_URL).path.lstrip('/')} ready in {time.perf_counter() - started:.1f} s"
+    )
 
 
 def get(path: str, timeout: float = 5) -> int:
@@ -100,20 +104,30 @@ def get(path: str, timeout: float = 5) -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = WORKERS, log_name: str = "gunicorn.log", **env: str) -> Iterator[subprocess.Popen]:
+def gunicorn(
+    workers: int = WORKERS, log_name: str = "gunicorn.log", **env: str
+) -> Iterator[subprocess.Popen]:
     """gunicorn on 127.0.0.1:8001 until the block ends; stops the process it started, by its pid."""
     OUT.mkdir(exist_ok=True)
     manage("collectstatic", "--no-input", "-v", "0")
-    log = open(OUT / log_name, "w")
+    # The log stays open while gunicorn runs; the ExitStack closes it when the block ends.
+    stack = contextlib.ExitStack()
+    log = stack.enter_context(open(OUT / log_name, "w"))  # noqa: SIM115 (the ExitStack closes it)
     command = [
         str(VENV_BIN / "gunicorn"),
         "tumorboard.wsgi",
-        "--bind", f"{HOST}:{PORT}",
-        "--workers", str(workers),
-        "--worker-class", "sync",
-        "--backlog", "2048",
-        "--timeout", "30",
-        "--graceful-timeout", "10",
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        "2048",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "10",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=app_env(**env), stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -138,13 +152,13 @@ def gunicorn(workers: int = WORKERS, log_name: str = "gunicorn.log", **env: str)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        log.close()
+        stack.close()
         print("serve: gunicorn stopped")
 
 
 def main() -> None:
     argv = sys.argv[1:]
-    command = argv[argv.index("--") + 1:] if "--" in argv else []
+    command = argv[argv.index("--") + 1 :] if "--" in argv else []
     own = argv[: argv.index("--")] if "--" in argv else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=0, help="synthetic cases to add to the demo data")

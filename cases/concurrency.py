@@ -50,7 +50,9 @@ def _shown(form: forms.BaseForm, name: str, value: Any) -> str:
     return str(choices.get(value, value))
 
 
-def differences(form: forms.BaseForm, current: models.Model | None, names: list[str] | None = None) -> list[Difference]:
+def differences(
+    form: forms.BaseForm, current: models.Model | None, names: list[str] | None = None
+) -> list[Difference]:
     """Fields whose saved value differs from the value typed in the form."""
     if current is None:
         return []
@@ -64,7 +66,14 @@ def differences(form: forms.BaseForm, current: models.Model | None, names: list[
         if yours == "":
             yours = None
         if saved != yours:
-            result.append(Difference(name, str(form.fields[name].label or name), _shown(form, name, saved), _shown(form, name, yours)))
+            result.append(
+                Difference(
+                    name,
+                    str(form.fields[name].label or name),
+                    _shown(form, name, saved),
+                    _shown(form, name, yours),
+                )
+            )
     return result
 
 
@@ -81,5 +90,5 @@ def conflict_message(current: models.Model | None, what: str) -> str:
 def rebind(form: forms.ModelForm, current: models.Model) -> forms.ModelForm:
     """The same form, bound to the typed data but at the current version (for "save again")."""
     data = form.data.copy()
-    data["version"] = str(getattr(current, "version"))
+    data["version"] = str(current.version)
     return type(form)(data, instance=current)

@@ -105,7 +105,9 @@ def evidence_lines(evidence: object) -> list[str]:
     if not isinstance(evidence, dict):
         return []
     return [
-        PRESENT_BEFORE_TACE[value] if key == "present_before_tace" else f"{evidence_key(key)}: {evidence_value(value)}"
+        PRESENT_BEFORE_TACE[value]
+        if key == "present_before_tace"
+        else f"{evidence_key(key)}: {evidence_value(value)}"
         for key, value in evidence.items()
     ]
 
@@ -218,16 +220,17 @@ def _reason(rule_id: str) -> Reason:
 
 
 def _finding(finding: object) -> FindingRow:
-    rule_id: str = getattr(finding, "id")
-    status: str = getattr(finding, "status")
+    rule_id: str = finding.id
+    status: str = finding.status
     return FindingRow(
         id=rule_id,
         title=_reason(rule_id).title,
         status=status,
         status_label=STATUS_LABELS.get(status, status),
         # A rule's note ("reassess after the next session") reads as the last line of its evidence.
-        evidence=tuple(evidence_lines(dict(getattr(finding, "evidence")))) + tuple(filter(None, [getattr(finding, "note", None)])),
-        missing=tuple(input_label(m) for m in getattr(finding, "missing")),
+        evidence=tuple(evidence_lines(dict(finding.evidence)))
+        + tuple(filter(None, [getattr(finding, "note", None)])),
+        missing=tuple(input_label(m) for m in finding.missing),
     )
 
 
@@ -263,7 +266,9 @@ def _line_text(a: Assessment) -> str:
         return {1: "First line", 2: "Second line"}.get(a.line, f"Line {a.line}")
     if a.algorithm.current_step == "ALG-1":
         reasons = {r for o in a.options for r in o.reasons}
-        return next((text for rule_id, text in ALG_1_TEXT.items() if rule_id in reasons), "No systemic line now")
+        return next(
+            (text for rule_id, text in ALG_1_TEXT.items() if rule_id in reasons), "No systemic line now"
+        )
     return NO_LINE_TEXT.get(a.algorithm.current_step, "No systemic line now")
 
 
@@ -275,7 +280,10 @@ def _option_note(a: Assessment, regimen: str) -> str:
     no endoscopy when atezolizumab + bevacizumab waits for one (also when held back with the
     endoscopy among its reasons) or is ruled out by bevacizumab alone (RULES.md §5)."""
     note = REGIMEN_NOTES.get(regimen, "")
-    if regimen == "durvalumab_tremelimumab" and a.option(regimen).status not in ("contraindicated", "not_indicated"):
+    if regimen == "durvalumab_tremelimumab" and a.option(regimen).status not in (
+        "contraindicated",
+        "not_indicated",
+    ):
         ab = a.option("atezolizumab_bevacizumab")
         # Durvalumab + tremelimumab open means no immunotherapy contraindication: bevacizumab's.
         if ab.status in ("needs_workup", "contraindicated") or "OPT-AB-EGD" in ab.reasons:
@@ -286,21 +294,37 @@ def _option_note(a: Assessment, regimen: str) -> str:
 def summarise(assessment: Assessment) -> Summary:
     a = assessment
     cp = a.child_pugh
-    cp_value = f"{cp.cp_class}{cp.points}" if cp.points is not None else (f"class {cp.cp_class} (certain)" if cp.cp_class else None)
+    cp_value = (
+        f"{cp.cp_class}{cp.points}"
+        if cp.points is not None
+        else (f"class {cp.cp_class} (certain)" if cp.cp_class else None)
+    )
     art_value = None
     if a.art.points is not None:
         interpretation = ART_INTERPRETATION_LABELS.get(a.art.caveat or a.art.interpretation or "", "")
-        art_value = f"{a.art.points:g} points" + (f" — {interpretation.split(': ', 1)[-1]}" if interpretation else "")
+        art_value = f"{a.art.points:g} points" + (
+            f" — {interpretation.split(': ', 1)[-1]}" if interpretation else ""
+        )
     options = sorted(a.options, key=lambda o: STATUS_RANK.get(o.status, 9))
     return Summary(
         assessment=a,
         child_pugh=_status_text(cp.status, cp_value, cp.missing),
-        albi=_status_text(a.albi.status, f"grade {a.albi.grade} ({a.albi.score:.2f})" if a.albi.score is not None else None, a.albi.missing),
+        albi=_status_text(
+            a.albi.status,
+            f"grade {a.albi.grade} ({a.albi.score:.2f})" if a.albi.score is not None else None,
+            a.albi.missing,
+        ),
         bclc=_status_text(a.bclc.status, f"stage {a.bclc.stage}" if a.bclc.stage else None, a.bclc.missing),
-        moral=_status_text(a.moral.status, f"{a.moral.value:.1f} ({a.moral.date})" if a.moral.value is not None else None, a.moral.missing),
+        moral=_status_text(
+            a.moral.status,
+            f"{a.moral.value:.1f} ({a.moral.date})" if a.moral.value is not None else None,
+            a.moral.missing,
+        ),
         up_to_seven=_status_text(
             a.up_to_seven.status,
-            f"{a.up_to_seven.value:g} — {'within' if a.up_to_seven.within else 'beyond'}" if a.up_to_seven.value is not None else None,
+            f"{a.up_to_seven.value:g} — {'within' if a.up_to_seven.within else 'beyond'}"
+            if a.up_to_seven.value is not None
+            else None,
             a.up_to_seven.missing,
         ),
         art=(
@@ -346,4 +370,3 @@ def summarise(assessment: Assessment) -> Summary:
         line=_line_text(a),
         stop_flags=sum(1 for f in a.flags if f.severity == "stop"),
     )
-

@@ -42,7 +42,14 @@ class DecisionAdmin(SimpleHistoryAdmin):
     search_fields = ["case__label"]
     list_select_related = ["case"]
 
-    readonly_fields = ["concordance", "case_snapshot", "assessment_snapshot", "rule_set", "signed_at", "signed_by"]
+    readonly_fields = [
+        "concordance",
+        "case_snapshot",
+        "assessment_snapshot",
+        "rule_set",
+        "signed_at",
+        "signed_by",
+    ]
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_change_permission(request, obj) and not (obj is not None and obj.signed_at)

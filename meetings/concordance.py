@@ -105,21 +105,29 @@ def _follows(plan: str, a: Assessment, ongoing: str | None) -> tuple[bool, str]:
         words = STATUS_LABELS.get(status, status).lower()
         if status == "no_guidance":
             reasons = a.option(plan).reasons
-            words_for = next((w for r, w in _BOARD_CHOICE_WORDS.items() if r in reasons), _BOARD_CHOICE_WORDS["OPT-2L-UNDEFINED"])
+            words_for = next(
+                (w for r, w in _BOARD_CHOICE_WORDS.items() if r in reasons),
+                _BOARD_CHOICE_WORDS["OPT-2L-UNDEFINED"],
+            )
             return True, words_for.format(label=label, rule_set=a.rule_set)
         if status in ("recommended", "eligible"):
             return True, f"{label} is {words} in rule set {a.rule_set}."
         return False, f"{label} is not an option here: {words}."
     if plan == "continue_tace":
         reasons = {r for o in a.options for r in o.reasons}
-        why_tace = next((w for r, w in _TACE_WORDS.items() if r in reasons), None) if step == "ALG-1" else None
+        why_tace = (
+            next((w for r, w in _TACE_WORDS.items() if r in reasons), None) if step == "ALG-1" else None
+        )
         if why_tace is not None:
             return True, f"{why_tace}."
         return False, f"Continuing TACE is not the algorithm's answer: {where}."
     if plan == "resection" and step == "ALG-5":
         return True, f"Resection after conversion is what ALG-5 reassesses for: {where}."
     if plan in ("best_supportive_care", "transplant_referral") and step == "BSC":
-        return True, f"{label} is what the algorithm leaves at best supportive care (Child-Pugh C, or ECOG 3–4): {where}."
+        return (
+            True,
+            f"{label} is what the algorithm leaves at best supportive care (Child-Pugh C, or ECOG 3–4): {where}.",
+        )
     return False, f"{label} is not the algorithm's plan here: {where}."
 
 

@@ -45,13 +45,30 @@ def followup_rows(
     ``clocks``: (case, the engine's reassessment clock, the ongoing regimen in words) per case.
     """
     rows = [
-        FollowUpRow(kind="action", case=a.decision.case, what=a.description, owner=a.owner.get_username(),
-                    due=a.due, overdue=a.due < today, action=a, today=today)
+        FollowUpRow(
+            kind="action",
+            case=a.decision.case,
+            what=a.description,
+            owner=a.owner.get_username(),
+            due=a.due,
+            overdue=a.due < today,
+            action=a,
+            today=today,
+        )
         for a in actions
     ]
     for case, clock, regimen in clocks:
         if not (clock.overdue or (clock.due_from is not None and clock.due_from <= today)):
             continue
-        rows.append(FollowUpRow(kind="reassessment", case=case, what=_reassessment_text(clock, regimen), owner="",
-                                due=clock.due_by, overdue=clock.overdue, today=today))
+        rows.append(
+            FollowUpRow(
+                kind="reassessment",
+                case=case,
+                what=_reassessment_text(clock, regimen),
+                owner="",
+                due=clock.due_by,
+                overdue=clock.overdue,
+                today=today,
+            )
+        )
     return sorted(rows, key=lambda r: (not r.overdue, r.due or datetime.date.min, r.case.label))

@@ -43,12 +43,16 @@ def people() -> Any:
 
 
 class MeetingForm(forms.ModelForm):
-    video_link = forms.URLField(required=False, assume_scheme="https", help_text="Leave blank for a meeting in a room.")
+    video_link = forms.URLField(
+        required=False, assume_scheme="https", help_text="Leave blank for a meeting in a room."
+    )
 
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "location", "video_link"]
-        widgets = {"starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,7 +65,7 @@ class AttendeeForm(forms.ModelForm):
     """Add a person; the specialty defaults to the one on their board profile."""
 
     specialty = forms.ChoiceField(
-        label="Sits for", choices=[("", "Their usual specialty")] + Specialty.choices, required=False
+        label="Sits for", choices=[("", "Their usual specialty"), *Specialty.choices], required=False
     )
 
     class Meta:
@@ -106,7 +110,9 @@ class AddToMeetingForm(forms.Form):
     """From a case page: which upcoming meeting, and the question for the board."""
 
     meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None)
-    question = forms.CharField(label="Question for the board", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    question = forms.CharField(
+        label="Question for the board", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +142,15 @@ class DecisionForm(forms.ModelForm):
 
     class Meta:
         model = Decision
-        fields = ["plan", "plan_other", "rationale", "deviation_reason", "deviation_note", "dissent", "next_review"]
+        fields = [
+            "plan",
+            "plan_other",
+            "rationale",
+            "deviation_reason",
+            "deviation_note",
+            "dissent",
+            "next_review",
+        ]
         widgets = {
             "rationale": forms.Textarea(attrs={"rows": 3}),
             "deviation_note": forms.Textarea(attrs={"rows": 2}),
@@ -148,9 +162,10 @@ class DecisionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["plan"].choices = [("", "— choose the board's plan —"), *PLAN_CHOICES]
-        self.fields["deviation_reason"].choices = [("", "— none: needed only when the plan deviates —")] + list(
-            DeviationReason.choices
-        )
+        self.fields["deviation_reason"].choices = [
+            ("", "— none: needed only when the plan deviates —"),
+            *list(DeviationReason.choices),
+        ]
         self.initial.setdefault("acknowledged_flags", list(self.instance.acknowledged_flags or []))
 
     def save(self, commit: bool = True) -> Decision:

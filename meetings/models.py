@@ -48,7 +48,9 @@ class BoardProfile(models.Model):
     person's profile changes later, and a person may sit in once in another capacity.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_profile"
+    )
     specialty = models.CharField(max_length=24, choices=Specialty.choices)
     history = HistoricalRecords(table_name="cases_historicalboardprofile")
 
@@ -68,7 +70,9 @@ class Meeting(models.Model):
 
     title = models.CharField(max_length=120, default="Liver tumor board")
     starts_at = models.DateTimeField("date and time")
-    location = models.CharField(max_length=120, blank=True, help_text="Room, or leave blank for a video meeting.")
+    location = models.CharField(
+        max_length=120, blank=True, help_text="Room, or leave blank for a video meeting."
+    )
     video_link = models.URLField(blank=True)
     # The agenda item the room is looking at, set by the coordinator's controls.
     current_item = models.ForeignKey(
@@ -96,16 +100,16 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.title}, {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.full_clean()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", args=[self.pk])
 
     def clean(self) -> None:
         if not self.location.strip() and not self.video_link.strip():
             raise ValidationError("Give a location or a video link, so attendees know where to go.")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.full_clean()
-        super().save(*args, **kwargs)
 
     @property
     def day(self) -> datetime.date:
@@ -212,7 +216,9 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         in_force = Decision.objects.all() if in_force is None else in_force
         return self.prefetch_related(
             "decisions",
-            Prefetch("decisions", queryset=in_force.in_force().order_by("-signed_at"), to_attr="decisions_in_force"),
+            Prefetch(
+                "decisions", queryset=in_force.in_force().order_by("-signed_at"), to_attr="decisions_in_force"
+            ),
         )
 
 
@@ -243,7 +249,9 @@ class AgendaItem(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.position:
-            last = AgendaItem.objects.filter(meeting_id=self.meeting_id).aggregate(last=Max("position"))["last"]
+            last = AgendaItem.objects.filter(meeting_id=self.meeting_id).aggregate(last=Max("position"))[
+                "last"
+            ]
             self.position = (last or 0) + 1
         self.full_clean()
         super().save(*args, **kwargs)
@@ -324,7 +332,9 @@ class Decision(models.Model):
     dissent = models.TextField("dissenting opinions", blank=True)
     next_review = models.DateField("next review", null=True, blank=True)
     acknowledged_flags = models.JSONField(default=list, blank=True, editable=False)
-    concordance = models.CharField(max_length=10, choices=ConcordanceStatus.choices, blank=True, editable=False)
+    concordance = models.CharField(
+        max_length=10, choices=ConcordanceStatus.choices, blank=True, editable=False
+    )
     concordance_why = models.TextField(blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -332,7 +342,12 @@ class Decision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     rule_set = models.CharField(max_length=20, blank=True, editable=False)
@@ -361,6 +376,14 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.label}: {self.plan_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Validate and store, refusing any change to a signed decision. Concordance is not
+        computed here: ``meetings.services.save_draft`` and ``sign`` do it with the engine."""
+        self.refuse_if_signed()
+        self.case_id = self.agenda_item.case_id
+        self.full_clean()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:decision", args=[self.agenda_item.meeting_id, self.pk])
@@ -399,7 +422,9 @@ class Decision(models.Model):
         if self.plan == OTHER_PLAN and not self.plan_other.strip():
             errors["plan_other"] = "Describe the plan in words when it is not one of the listed plans."
         if self.plan != OTHER_PLAN and self.plan_other.strip():
-            errors["plan_other"] = "Only a plan of the kind “Other” is described in words: choose “Other” or clear this."
+            errors["plan_other"] = (
+                "Only a plan of the kind “Other” is described in words: choose “Other” or clear this."
+            )
         if self.next_review and self.agenda_item_id and self.next_review < self.agenda_item.meeting.day:
             errors["next_review"] = "The next review cannot be before the meeting."
         if self.corrects_id and self.corrects and not self.corrects.is_signed:
@@ -409,7 +434,9 @@ class Decision(models.Model):
         if not self.corrects_id and self.agenda_item_id and not self.is_signed:
             signed = Decision.objects.filter(agenda_item_id=self.agenda_item_id, signed_at__isnull=False)
             if signed.exclude(pk=self.pk).exists():
-                errors["plan"] = "This case already has a signed decision at this meeting: record a correction."
+                errors["plan"] = (
+                    "This case already has a signed decision at this meeting: record a correction."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -419,27 +446,23 @@ class Decision(models.Model):
         if not self.rationale.strip():
             problems["rationale"] = "Write the board's rationale before signing."
         if concordance.status == DEVIATING and not self.deviation_reason:
-            problems["deviation_reason"] = "The plan deviates from the algorithm: give the reason before signing."
+            problems["deviation_reason"] = (
+                "The plan deviates from the algorithm: give the reason before signing."
+            )
         if self.deviation_reason == DeviationReason.OTHER and not self.deviation_note.strip():
             problems["deviation_note"] = "Say what the other reason for deviating is."
         unacknowledged = [flag for flag in concordance.stop_flags if flag not in self.acknowledged_flags]
         if unacknowledged:
             problems["acknowledged_flags"] = (
-                "Acknowledge each stop flag the plan raises before signing: " + ", ".join(unacknowledged) + "."
+                "Acknowledge each stop flag the plan raises before signing: "
+                + ", ".join(unacknowledged)
+                + "."
             )
         return problems
 
     def refuse_if_signed(self) -> None:
         if self.pk and Decision.objects.filter(pk=self.pk, signed_at__isnull=False).exists():
             raise DecisionLocked(f"Decision {self.pk} is signed and cannot change; record a correction.")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Validate and store, refusing any change to a signed decision. Concordance is not
-        computed here: ``meetings.services.save_draft`` and ``sign`` do it with the engine."""
-        self.refuse_if_signed()
-        self.case_id = self.agenda_item.case_id
-        self.full_clean()
-        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self.refuse_if_signed()
@@ -456,11 +479,18 @@ class FollowUpAction(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField("action", max_length=200)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followup_actions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="followup_actions"
+    )
     due = models.DateField("due date")
     done_at = models.DateTimeField(null=True, blank=True, editable=False)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     history = HistoricalRecords(table_name="cases_historicalfollowupaction")
 
@@ -477,7 +507,9 @@ class FollowUpAction(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.full_clean()
         if Decision.objects.filter(pk=self.decision_id, signed_at__isnull=False).exists():
-            stored = FollowUpAction.objects.filter(pk=self.pk).values(*self.FROZEN).first() if self.pk else None
+            stored = (
+                FollowUpAction.objects.filter(pk=self.pk).values(*self.FROZEN).first() if self.pk else None
+            )
             if stored is None or any(stored[name] != getattr(self, name) for name in self.FROZEN):
                 raise DecisionLocked("The decision is signed: its follow-up actions can only be marked done.")
         super().save(*args, **kwargs)

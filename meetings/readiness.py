@@ -21,7 +21,11 @@ MISSING = "missing"
 # labs move Child-Pugh and ALBI within weeks; response and vascular invasion need imaging of the
 # last two months; the endoscopy rule for bevacizumab (OPT-AB-EGD) accepts six months (183 days).
 STALE_AFTER_DAYS = {"labs": 30, "imaging": 60, "endoscopy": 183}
-INPUT_NAMES = {"labs": "Laboratory results", "imaging": "Imaging (CT or MRI)", "endoscopy": "Upper GI endoscopy"}
+INPUT_NAMES = {
+    "labs": "Laboratory results",
+    "imaging": "Imaging (CT or MRI)",
+    "endoscopy": "Upper GI endoscopy",
+}
 STATUS_WORDS = {CURRENT: "current", STALE: "stale", MISSING: "missing"}
 ABSENT_RECORD_PATHS = {"imaging": "imaging.date", "endoscopy": "endoscopies.date"}
 
@@ -85,7 +89,9 @@ def _check(key: str, latest: datetime.date | None, as_of: datetime.date) -> Inpu
     if latest is None:
         return InputCheck(key=key, status=MISSING, date=None, age_days=None, limit_days=limit)
     age = (as_of - latest).days
-    return InputCheck(key=key, status=STALE if age > limit else CURRENT, date=latest, age_days=age, limit_days=limit)
+    return InputCheck(
+        key=key, status=STALE if age > limit else CURRENT, date=latest, age_days=age, limit_days=limit
+    )
 
 
 def readiness(facts: CaseFacts, meeting_day: datetime.date, missing_inputs: Iterable[str]) -> Readiness:
@@ -98,5 +104,9 @@ def readiness(facts: CaseFacts, meeting_day: datetime.date, missing_inputs: Iter
     )
     # "No imaging / no endoscopy on record", or an endoscopy too old for the bevacizumab rule (the
     # engine names it endoscopies.date too, RULES.md change M), is already said by the check above.
-    said = {ABSENT_RECORD_PATHS[c.key] for c in checks if c.status != CURRENT and c.key in ABSENT_RECORD_PATHS}
-    return Readiness(checks=checks, missing=tuple(input_label(path) for path in missing_inputs if path not in said))
+    said = {
+        ABSENT_RECORD_PATHS[c.key] for c in checks if c.status != CURRENT and c.key in ABSENT_RECORD_PATHS
+    }
+    return Readiness(
+        checks=checks, missing=tuple(input_label(path) for path in missing_inputs if path not in said)
+    )

@@ -61,7 +61,9 @@ def monthly_concordance(
                 cases_discussed=len(cases.get(month, ())),
                 signed=len(decisions),
                 concordant=sum(1 for c, _ in decisions if c == CONCORDANT),
-                reasons=tuple((label, reasons.count(key)) for key, label in reason_labels.items() if key in reasons),
+                reasons=tuple(
+                    (label, reasons.count(key)) for key, label in reason_labels.items() if key in reasons
+                ),
             )
         )
     return rows

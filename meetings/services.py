@@ -39,7 +39,9 @@ def stored_case(pk: int) -> Case:
     return stored_cases().get(pk=pk)
 
 
-def assessment_for(case: Case, as_of: datetime.date | None = None, proposal: str | None = None) -> CaseAssessment:
+def assessment_for(
+    case: Case, as_of: datetime.date | None = None, proposal: str | None = None
+) -> CaseAssessment:
     """A stored case's assessment as of a date (a meeting's day; default today), with the board's
     plan as the proposal. ``case`` comes from ``stored_cases()`` (its records loaded)."""
     return assess_case(case, as_of=as_of, proposal=proposal)
@@ -58,7 +60,9 @@ def agenda_readiness(meeting: Meeting, items: list[AgendaItem]) -> list[Readines
     return checks
 
 
-def reassessment_clocks(cases: Iterable[Case], today: datetime.date) -> list[tuple[Case, Reassessment, str | None]]:
+def reassessment_clocks(
+    cases: Iterable[Case], today: datetime.date
+) -> list[tuple[Case, Reassessment, str | None]]:
     """(case, ALG-5 reassessment clock, ongoing regimen) of each case whose algorithm runs one."""
     clocks = []
     for case in cases:
@@ -119,7 +123,9 @@ def sign(decision: Decision, user: Any, at: datetime.datetime | None = None) -> 
     Raises ``DecisionLocked`` when already signed and ``ValidationError`` (by field) when the
     rationale, the deviation reason or a stop-flag acknowledgment is missing.
     """
-    Decision.objects.select_related(None).select_for_update().filter(pk=decision.pk).first()  # one signer at a time
+    Decision.objects.select_related(None).select_for_update().filter(
+        pk=decision.pk
+    ).first()  # one signer at a time
     decision.refuse_if_signed()
     at = at or timezone.now()
     checked = check_plan(decision.agenda_item, decision.plan, timezone.localdate(at))
@@ -156,5 +162,7 @@ def start_correction(decision: Decision, user: Any) -> Decision:
     )
     save_draft(draft)
     for action in decision.actions.all():
-        FollowUpAction.objects.create(decision=draft, description=action.description, owner=action.owner, due=action.due)
+        FollowUpAction.objects.create(
+            decision=draft, description=action.description, owner=action.owner, due=action.due
+        )
     return draft

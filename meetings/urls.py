@@ -14,7 +14,9 @@ meeting_urls = [
     path("<int:pk>/", agenda.meeting_detail, name="detail"),
     path("<int:pk>/edit/", agenda.meeting_edit, name="edit"),
     path("<int:pk>/attendees/add/", agenda.attendee_add, name="attendee_add"),
-    path("<int:pk>/attendees/<int:attendee_pk>/presence/", agenda.attendee_presence, name="attendee_presence"),
+    path(
+        "<int:pk>/attendees/<int:attendee_pk>/presence/", agenda.attendee_presence, name="attendee_presence"
+    ),
     path("<int:pk>/attendees/<int:attendee_pk>/remove/", agenda.attendee_remove, name="attendee_remove"),
     path("<int:pk>/agenda/add/", agenda.agenda_add, name="agenda_add"),
     path("<int:pk>/agenda/<int:item_pk>/move/", agenda.agenda_move, name="agenda_move"),
@@ -27,8 +29,14 @@ meeting_urls = [
     path("<int:pk>/present/go/", display.meeting_go, name="go"),
     path("<int:pk>/decisions/<int:decision_pk>/", decisions.decision_detail, name="decision"),
     path("<int:pk>/decisions/<int:decision_pk>/edit/", decisions.decision_edit, name="decision_edit"),
-    path("<int:pk>/decisions/<int:decision_pk>/correct/", decisions.decision_correct, name="decision_correct"),
-    path("<int:pk>/decisions/<int:decision_pk>/snapshot.json", decisions.decision_snapshot, name="decision_snapshot"),
+    path(
+        "<int:pk>/decisions/<int:decision_pk>/correct/", decisions.decision_correct, name="decision_correct"
+    ),
+    path(
+        "<int:pk>/decisions/<int:decision_pk>/snapshot.json",
+        decisions.decision_snapshot,
+        name="decision_snapshot",
+    ),
     path("<int:pk>/minutes/", minutes.meeting_minutes, name="minutes"),
     path("<int:pk>/minutes.pdf", minutes.meeting_minutes_pdf, name="minutes_pdf"),
 ]

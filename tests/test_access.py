@@ -9,11 +9,24 @@ from tests.url_samples import app_url_names, sample_url
 
 # Pages a viewer may read. Every other app URL changes something and must refuse a viewer.
 READ_ONLY = {
-    "cases:list", "cases:detail", "cases:rules", "cases:assessment_api", "cases:recommendation", "cases:timeline",
+    "cases:list",
+    "cases:detail",
+    "cases:rules",
+    "cases:assessment_api",
+    "cases:recommendation",
+    "cases:timeline",
     "cases:panel",
     # Meetings (issue 5): everyone signed in may watch the display and read minutes and reports.
-    "meetings:list", "meetings:detail", "meetings:present", "meetings:poll", "meetings:minutes", "meetings:minutes_pdf",
-    "meetings:decision", "meetings:decision_snapshot", "meetings:followup", "meetings:concordance",
+    "meetings:list",
+    "meetings:detail",
+    "meetings:present",
+    "meetings:poll",
+    "meetings:minutes",
+    "meetings:minutes_pdf",
+    "meetings:decision",
+    "meetings:decision_snapshot",
+    "meetings:followup",
+    "meetings:concordance",
 }
 
 
@@ -23,7 +36,7 @@ def test_anonymous_requests_are_sent_to_sign_in(client: Client, name: str) -> No
     url = sample_url(name)
     for response in (client.get(url), client.post(url)):
         assert response.status_code == 302, url
-        assert response["Location"].startswith(f"/login/?next="), url
+        assert response["Location"].startswith("/login/?next="), url
 
 
 @pytest.mark.django_db

@@ -29,7 +29,9 @@ def test_every_registered_model_has_working_admin_pages(staff_client: Client) ->
             assert staff_client.get(f"{base}{obj.pk}/history/").status_code == 200, base
 
 
-def test_history_records_the_user_for_app_and_admin_changes(member_client: Client, member, staff_client: Client) -> None:
+def test_history_records_the_user_for_app_and_admin_changes(
+    member_client: Client, member, staff_client: Client
+) -> None:
     case = CaseFactory(ecog=0)
     data = form_data(member_client, case)
     assert member_client.post(f"/cases/{case.pk}/edit/", {**data, "ecog": "1"}).status_code == 302
@@ -37,9 +39,21 @@ def test_history_records_the_user_for_app_and_admin_changes(member_client: Clien
     assert latest.ecog == 1 and latest.history_user == member
     change = staff_client.get(f"/admin/cases/case/{case.pk}/change/")
     assert change.status_code == 200
-    post = {"label": case.label, "status": "open", "ecog": "2", "contraindication_immunotherapy": "",
-            "contraindication_bevacizumab": ""}
-    for prefix in ("tace_sessions", "labs", "clinical_findings", "imaging", "endoscopies", "systemic_therapies"):
+    post = {
+        "label": case.label,
+        "status": "open",
+        "ecog": "2",
+        "contraindication_immunotherapy": "",
+        "contraindication_bevacizumab": "",
+    }
+    for prefix in (
+        "tace_sessions",
+        "labs",
+        "clinical_findings",
+        "imaging",
+        "endoscopies",
+        "systemic_therapies",
+    ):
         post.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     assert staff_client.post(f"/admin/cases/case/{case.pk}/change/", post).status_code == 302
     latest = case.history.latest("history_id")

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from cases.adapters import case_to_facts, with_records
 from cases.clinical import assess
-from tests.factories import CaseFactory, ClinicalFactory, EndoscopyFactory, ImagingFactory, LabFactory, TaceFactory
+from tests.factories import (
+    CaseFactory,
+    ClinicalFactory,
+    EndoscopyFactory,
+    ImagingFactory,
+    LabFactory,
+    TaceFactory,
+)
 
 
 @pytest.fixture

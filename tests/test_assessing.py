@@ -21,8 +21,18 @@ def stored(case):  # type: ignore[no-untyped-def]
 
 def case_fields(case) -> dict:  # type: ignore[no-untyped-def]
     """The case form's cleaned data when nothing was changed."""
-    names = ("label", "age", "sex", "weight_kg", "ecog", "etiology", "baseline_tumor_count",
-             "contraindication_immunotherapy", "contraindication_bevacizumab", "contraindication_note")
+    names = (
+        "label",
+        "age",
+        "sex",
+        "weight_kg",
+        "ecog",
+        "etiology",
+        "baseline_tumor_count",
+        "contraindication_immunotherapy",
+        "contraindication_bevacizumab",
+        "contraindication_note",
+    )
     return {name: getattr(case, name) for name in names}
 
 
@@ -57,10 +67,20 @@ def test_unsaved_values_are_laid_over_the_stored_case_and_nothing_is_saved(db: N
     unsaved = UnsavedCase(
         case_fields={**case_fields(case), "ecog": 2, "sex": ""},
         changes=(
-            RecordChange(kind=LABS, action="update", date=lab.date, previous_date=lab.date,
-                         values={**{n: getattr(lab, n) for n in LABS.finding_fields}, "albumin_g_dl": 2.1}),
-            RecordChange(kind=ENDOSCOPIES, action="remove", date=None, values={},
-                         previous_date=case.endoscopies.get().date),
+            RecordChange(
+                kind=LABS,
+                action="update",
+                date=lab.date,
+                previous_date=lab.date,
+                values={**{n: getattr(lab, n) for n in LABS.finding_fields}, "albumin_g_dl": 2.1},
+            ),
+            RecordChange(
+                kind=ENDOSCOPIES,
+                action="remove",
+                date=None,
+                values={},
+                previous_date=case.endoscopies.get().date,
+            ),
         ),
     )
     assessed = assess_case(case, unsaved=unsaved)
@@ -75,8 +95,13 @@ def test_unsaved_values_are_laid_over_the_stored_case_and_nothing_is_saved(db: N
 
 def test_an_added_record_joins_the_earlier_ones(db: None) -> None:
     case = stored(refractory_case())
-    change = RecordChange(kind=ENDOSCOPIES, action="add", date=days_ago(1), previous_date=days_ago(60),
-                          values={"varices": "", "varices_treated": None})
+    change = RecordChange(
+        kind=ENDOSCOPIES,
+        action="add",
+        date=days_ago(1),
+        previous_date=days_ago(60),
+        values={"varices": "", "varices_treated": None},
+    )
     facts = assess_case(case, unsaved=UnsavedCase(case_fields=case_fields(case), changes=(change,))).facts
     assert [e.date for e in facts.endoscopies] == [days_ago(60), days_ago(1)]
     assert facts.endoscopies[-1].varices is None

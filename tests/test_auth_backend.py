@@ -23,8 +23,10 @@ def fresh(user: User) -> User:
 
 
 def test_permissions_match_model_backend() -> None:
-    users = [user_with_role(name, role) for name, role in
-             (("v", "viewer"), ("m", "board member"), ("c", "coordinator"), ("none", None))]
+    users = [
+        user_with_role(name, role)
+        for name, role in (("v", "viewer"), ("m", "board member"), ("c", "coordinator"), ("none", None))
+    ]
     direct = user_with_role("direct", "viewer")
     direct.user_permissions.add(Permission.objects.get(codename="change_case"))
     inactive = user_with_role("inactive", "coordinator")
@@ -37,7 +39,10 @@ def test_permissions_match_model_backend() -> None:
         ours, django = PermissionBackend(), ModelBackend()
         assert ours.get_all_permissions(fresh(user)) == django.get_all_permissions(fresh(user)), user.username
         for perm in ("cases.change_case", "cases.add_case", "cases.view_case", "meetings.manage_meetings"):
-            assert ours.has_perm(fresh(user), perm) == django.has_perm(fresh(user), perm), (user.username, perm)
+            assert ours.has_perm(fresh(user), perm) == django.has_perm(fresh(user), perm), (
+                user.username,
+                perm,
+            )
     assert PermissionBackend().get_all_permissions(AnonymousUser()) == set()
     assert "cases.change_case" in PermissionBackend().get_all_permissions(fresh(direct))
 
@@ -65,7 +70,9 @@ def test_sessions_load_as_djangos_and_know_their_stored_expiry() -> None:
     ours, django = SessionStore(store.session_key), DjangoStore(store.session_key)
     assert ours["answer"] == django["answer"] == 42
     assert ours.stored_expiry == Session.objects.get(session_key=store.session_key).expire_date
-    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    Session.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
     expired = SessionStore(store.session_key)
     assert dict(expired.items()) == {} and expired.session_key is None and expired.stored_expiry is None
     assert dict(SessionStore("no-such-key-000000000000000000000").items()) == {}

@@ -5,7 +5,7 @@ Runs where the tests run on PostgreSQL and pg_dump is installed (CI); skipped el
 from __future__ import annotations
 
 import glob
-import os
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,7 +23,9 @@ def pg_dump_installed() -> bool:
 
 
 def test_the_script_refuses_anything_but_postgresql() -> None:
-    result = subprocess.run(["bash", str(SCRIPT), "sqlite:///db.sqlite3"], capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        ["bash", str(SCRIPT), "sqlite:///db.sqlite3"], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 2 and "PostgreSQL DATABASE_URL is required" in result.stderr
 
 
@@ -33,11 +35,13 @@ def test_a_dump_restores_every_row() -> None:
         pytest.skip("the backup check needs PostgreSQL (CI runs the suite on it)")
     if not pg_dump_installed():
         pytest.skip("pg_dump is not installed")
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # cases, records, history, meetings, users
+    call_command("seed_demo", stdout=io.StringIO())  # cases, records, history, meetings, users
     settings = connection.settings_dict
     password = f":{quote(settings['PASSWORD'], safe='')}" if settings.get("PASSWORD") else ""
-    url = (f"postgres://{quote(settings['USER'] or 'postgres', safe='')}{password}@{settings['HOST'] or 'localhost'}"
-           f":{settings['PORT'] or 5432}/{settings['NAME']}")
+    url = (
+        f"postgres://{quote(settings['USER'] or 'postgres', safe='')}{password}@{settings['HOST'] or 'localhost'}"
+        f":{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
     result = subprocess.run(["bash", str(SCRIPT), url], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "backup check: OK" in result.stdout

@@ -29,7 +29,10 @@ def test_manage_py_assess_prints_the_assessment(tmp_path: Path) -> None:
     path = vignette_case("01-refractory-atezo-bev-recommended.json", tmp_path)
     result = subprocess.run(
         [sys.executable, "manage.py", "assess", str(path), "--proposal", "tace_sorafenib"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
@@ -40,7 +43,11 @@ def test_manage_py_assess_prints_the_assessment(tmp_path: Path) -> None:
 def test_manage_py_assess_refuses_invalid_input_with_exit_2(tmp_path: Path) -> None:
     path = vignette_case("12-invalid-albumin-units.json", tmp_path)
     result = subprocess.run(
-        [sys.executable, "manage.py", "assess", str(path)], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "manage.py", "assess", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert result.stdout == ""
@@ -79,7 +86,9 @@ def test_import_refuses_a_duplicate_label(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("vignette", sorted(p.name for p in VIGNETTES.glob("[01]*.json") if "invalid" not in p.name))
+@pytest.mark.parametrize(
+    "vignette", sorted(p.name for p in VIGNETTES.glob("[01]*.json") if "invalid" not in p.name)
+)
 def test_export_import_assess_gives_the_same_assessment(vignette: str, tmp_path: Path) -> None:
     source = vignette_case(vignette, tmp_path)
     original = parse_case(source.read_text())

@@ -28,9 +28,11 @@ def test_second_save_of_a_record_is_refused_with_both_values(two_members) -> Non
     assert refused.status_code == 409
     html = refused.content.decode()
     assert "Someone else saved this lab result" in html
-    row = html[html.index('data-field="albumin_g_dl"'):]
+    row = html[html.index('data-field="albumin_g_dl"') :]
     assert row.index("3.1") < row.index("3.4")  # saved now, then yours
-    assert 'name="version" value="2"' in html and 'value="3.4"' in html  # ben's value kept, at the new version
+    assert (
+        'name="version" value="2"' in html and 'value="3.4"' in html
+    )  # ben's value kept, at the new version
     lab.refresh_from_db()
     assert lab.albumin_g_dl == 3.1  # nothing already saved is lost
     assert ben.post(url, {**form, "version": "2", "albumin_g_dl": "3.4"}).status_code == 302  # reapply
@@ -56,7 +58,10 @@ def test_stale_findings_block_is_refused_and_nothing_half_saved(two_members) -> 
     anna, ben = two_members
     case = refractory_case()
     stale = form_data(ben, case)
-    assert anna.post(f"/cases/{case.pk}/edit/", {**form_data(anna, case), "albumin_g_dl": "3.0"}).status_code == 302
+    assert (
+        anna.post(f"/cases/{case.pk}/edit/", {**form_data(anna, case), "albumin_g_dl": "3.0"}).status_code
+        == 302
+    )
     refused = ben.post(f"/cases/{case.pk}/edit/", {**stale, "albumin_g_dl": "3.3", "ecog": "1"})
     assert refused.status_code == 409
     assert 'data-field="albumin_g_dl"' in refused.content.decode()
@@ -66,7 +71,7 @@ def test_stale_findings_block_is_refused_and_nothing_half_saved(two_members) -> 
 
 
 def test_editing_a_record_deleted_meanwhile_is_refused(two_members) -> None:
-    anna, ben = two_members
+    _anna, ben = two_members
     lab = LabFactory()
     url = f"/cases/{lab.case_id}/labs/{lab.pk}/edit/"
     form = {"date": lab.date.isoformat(), "version": "1", "inr": "1.3"}

@@ -44,6 +44,7 @@ def test_script_in_every_imported_text_field_is_escaped(coordinator_client: Clie
 def test_script_typed_into_the_live_panel_is_escaped(member_client: Client) -> None:
     case = m.Case.objects.create(label="ESC-1")
     html = member_client.post(
-        f"/cases/{case.pk}/preview/", {"label": SCRIPT, "status": "open", "ecog": SCRIPT, "albumin_g_dl": SCRIPT}
+        f"/cases/{case.pk}/preview/",
+        {"label": SCRIPT, "status": "open", "ecog": SCRIPT, "albumin_g_dl": SCRIPT},
     ).content.decode()
     assert SCRIPT not in html and "ecog" in html

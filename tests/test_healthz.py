@@ -19,7 +19,9 @@ def test_healthz_is_public_and_sets_no_cookie(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_healthz_answers_503_when_the_database_is_unreachable(client: Client) -> None:
-    with mock.patch("tumorboard.health.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "tumorboard.health.connection.cursor", side_effect=OperationalError("connection refused")
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.content == b"database unreachable\n"

@@ -21,13 +21,38 @@ from tests.clinical.builders import make_case
 
 FIELDS = {
     "patient": ["label", "age", "sex", "weight_kg", "ecog", "etiology"],
-    "labs": ["date", "bilirubin_mg_dl", "albumin_g_dl", "inr", "ast_u_l", "platelets_10e9_l", "afp_ng_ml", "pivka_mau_ml"],
+    "labs": [
+        "date",
+        "bilirubin_mg_dl",
+        "albumin_g_dl",
+        "inr",
+        "ast_u_l",
+        "platelets_10e9_l",
+        "afp_ng_ml",
+        "pivka_mau_ml",
+    ],
     "clinical": ["date", "ascites", "encephalopathy"],
-    "imaging": ["date", "nodule_count", "largest_cm", "liver_involvement_pct", "portal_vein_invasion",
-                "hepatic_vein_invasion", "bile_duct_invasion", "extrahepatic_spread"],
+    "imaging": [
+        "date",
+        "nodule_count",
+        "largest_cm",
+        "liver_involvement_pct",
+        "portal_vein_invasion",
+        "hepatic_vein_invasion",
+        "bile_duct_invasion",
+        "extrahepatic_spread",
+    ],
     "endoscopies": ["date", "varices", "varices_treated"],
-    "tace_sessions": ["date", "technique", "response", "response_date", "tumor_count_after",
-                      "insufficient_lesion_response", "new_vascular_invasion", "new_extrahepatic_spread"],
+    "tace_sessions": [
+        "date",
+        "technique",
+        "response",
+        "response_date",
+        "tumor_count_after",
+        "insufficient_lesion_response",
+        "new_vascular_invasion",
+        "new_extrahepatic_spread",
+    ],
     "systemic_therapies": ["regimen", "start", "end", "outcome", "tolerated"],
 }
 
@@ -37,7 +62,9 @@ hostile_values = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from(["NaN", "Infinity", "-Infinity", "", " ", "1e309", "0x10", "3,5", "١٢", "２"]),
-    st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "27/11/2026", "2026-11-27T00:00"]),
+    st.sampled_from(
+        ["0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "27/11/2026", "2026-11-27T00:00"]
+    ),
     st.text(alphabet=string.printable + "éü中😀\u202e\x00", max_size=30),
     st.text(min_size=5000, max_size=6000),
     st.lists(st.integers(), max_size=3),
@@ -82,7 +109,11 @@ def test_assess_either_assesses_or_names_every_problem(tmp_path_factory, text: s
 
 
 @pytest.mark.django_db
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(hostile_documents())
 def test_import_stores_all_or_nothing(tmp_path: Path, text: str) -> None:
     from django.core.management import call_command
@@ -96,7 +127,9 @@ def test_import_stores_all_or_nothing(tmp_path: Path, text: str) -> None:
         valid = False
     before = {model: model.objects.count() for model in (m.Case, m.LabResult, m.TaceSession, m.Imaging)}
     try:
-        call_command("import_case", str(path), "--label", "HOSTILE", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_case", str(path), "--label", "HOSTILE", stdout=io.StringIO(), stderr=io.StringIO()
+        )
         imported = True
     except SystemExit as exit_:
         assert exit_.code == 2

@@ -9,11 +9,10 @@ import re
 import string
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from django.contrib.auth.models import User
 
 from cases import models as m
 from cases.forms.case import CaseForm
@@ -33,15 +32,59 @@ FIELD_NAMES = sorted(
     set(CaseForm.base_fields)
     | set(FindingsForm().fields)
     | {name for kind in RECORD_KINDS for name in kind.fields}
-    | {"title", "starts_at", "location", "video_link", "question", "plan", "plan_other", "rationale",
-       "deviation_reason", "deviation_note", "dissent", "next_review", "acknowledge_stop_flags", "user",
-       "specialty", "presence", "direction", "item", "cases", "meeting", "version", "kind", "proposal"}
+    | {
+        "title",
+        "starts_at",
+        "location",
+        "video_link",
+        "question",
+        "plan",
+        "plan_other",
+        "rationale",
+        "deviation_reason",
+        "deviation_note",
+        "dissent",
+        "next_review",
+        "acknowledge_stop_flags",
+        "user",
+        "specialty",
+        "presence",
+        "direction",
+        "item",
+        "cases",
+        "meeting",
+        "version",
+        "kind",
+        "proposal",
+    }
 )
 
 hostile_text = st.one_of(
-    st.sampled_from(["", " ", "NaN", "nan", "inf", "-Infinity", "1e309", "-1", "0", "99999999999999999999",
-                     "3,9", "２", "true", "null", "None", "0001-01-01", "9999-12-31", "2026-02-30",
-                     "<script>x</script>", "'; DROP TABLE cases_case; --", "\u202e\u0000"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NaN",
+            "nan",
+            "inf",
+            "-Infinity",
+            "1e309",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "3,9",
+            "２",
+            "true",
+            "null",
+            "None",
+            "0001-01-01",
+            "9999-12-31",
+            "2026-02-30",
+            "<script>x</script>",
+            "'; DROP TABLE cases_case; --",
+            "\u202e\u0000",
+        ]
+    ),
     st.text(alphabet=string.printable + "éß中😀", max_size=40),
     st.text(min_size=3000, max_size=3500),
     st.integers(min_value=-(10**12), max_value=10**12).map(str),
@@ -52,8 +95,20 @@ hostile_text = st.one_of(
 
 def database_state() -> tuple:
     """What a partial save would change: row counts and version sums of every editable table."""
-    models = [m.Case, m.LabResult, m.ClinicalFinding, m.Imaging, m.Endoscopy, m.TaceSession, m.SystemicTherapy,
-              Meeting, Attendee, AgendaItem, Decision, FollowUpAction]
+    models = [
+        m.Case,
+        m.LabResult,
+        m.ClinicalFinding,
+        m.Imaging,
+        m.Endoscopy,
+        m.TaceSession,
+        m.SystemicTherapy,
+        Meeting,
+        Attendee,
+        AgendaItem,
+        Decision,
+        FollowUpAction,
+    ]
     state = [model.objects.count() for model in models]
     state += [sum(model.objects.values_list("version", flat=True)) for model in models[:7]]
     state += list(m.Case.objects.order_by("pk").values_list("label", "ecog", "weight_kg"))
@@ -63,16 +118,22 @@ def database_state() -> tuple:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", POST_ENDPOINTS)
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.dictionaries(st.sampled_from(FIELD_NAMES), hostile_text, min_size=1, max_size=8))
 def test_hostile_posts_never_fail_or_half_save(name: str, data: dict[str, str]) -> None:
     if not m.Case.objects.filter(pk=1).exists():
         case = CaseFactory(pk=1)
         LabFactory(case=case, pk=1)
         sample_meeting(case)
-    client: Client = signed_in(User.objects.get(username="hostile") if User.objects.filter(
-        username="hostile").exists() else user_with_role("hostile", "coordinator"))
+    client: Client = signed_in(
+        User.objects.get(username="hostile")
+        if User.objects.filter(username="hostile").exists()
+        else user_with_role("hostile", "coordinator")
+    )
     before = database_state()
     response = client.post(sample_url(name), data, follow=True)
     assert response.status_code < 500

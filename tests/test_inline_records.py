@@ -13,7 +13,9 @@ def test_inline_tace_add_refreshes_tables_and_signals_the_panel(member_client: C
     url = f"/cases/{case.pk}/tace/add/"
     form = member_client.get(url, headers=HTMX).content.decode()
     assert form.lstrip().startswith("<form") and "<nav" not in form
-    response = member_client.post(url, {"date": timezone.localdate().isoformat(), "response": "SD"}, headers=HTMX)
+    response = member_client.post(
+        url, {"date": timezone.localdate().isoformat(), "response": "SD"}, headers=HTMX
+    )
     assert response.status_code == 200
     assert response["HX-Trigger"] == "case-changed" and response["HX-Retarget"] == "#records"
     assert response.content.decode().count("<tr><td>") >= 2

@@ -36,7 +36,7 @@ def form_data(client: Client, case: m.Case) -> dict[str, str]:
     """What the edit form posts when nothing was changed: the pre-filled values."""
     html = client.get(f"/cases/{case.pk}/edit/").content.decode()
     start = html.index('id="case-form"')
-    form = html[start: html.index("</form>", start)]
+    form = html[start : html.index("</form>", start)]
     data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
     for name, select in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select)
@@ -98,7 +98,9 @@ def test_impossible_albumin_is_named_in_the_panel(member_client: Client) -> None
 
 
 def test_new_case_preview_works_without_a_stored_case(coordinator_client: Client) -> None:
-    response = coordinator_client.post("/cases/new/preview/", {"label": "NEW-1", "ecog": "0", "status": "open"})
+    response = coordinator_client.post(
+        "/cases/new/preview/", {"label": "NEW-1", "ecog": "0", "status": "open"}
+    )
     html = response.content.decode()
     assert statuses(html)["sorafenib"] == "insufficient_data"  # Child-Pugh unknown: never assumed normal
     assert not m.Case.objects.filter(label="NEW-1").exists()
@@ -157,8 +159,15 @@ def test_new_case_with_findings_is_saved_with_its_records(coordinator_client: Cl
     today = timezone.localdate().isoformat()
     response = coordinator_client.post(
         "/cases/new/",
-        {"label": "N-3", "status": "open", "labs_date": today, "albumin_g_dl": "3.5", "inr": "1.2",
-         "endoscopy_date": today, "varices": "none"},
+        {
+            "label": "N-3",
+            "status": "open",
+            "labs_date": today,
+            "albumin_g_dl": "3.5",
+            "inr": "1.2",
+            "endoscopy_date": today,
+            "varices": "none",
+        },
     )
     assert response.status_code == 302
     case = m.Case.objects.get(label="N-3")

@@ -99,10 +99,20 @@ def test_forged_forwarding_headers_do_not_evade_the_lock(client: Client) -> None
     """Without a trusted proxy the address is REMOTE_ADDR, whatever headers the client sends."""
     user_with_role("alice", "board member")
     for n in range(10):
-        client.post("/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR="10.0.0.1",
-                    HTTP_X_FORWARDED_FOR=f"198.51.100.{n}", HTTP_X_REAL_IP=f"198.51.100.{n}")
-    response = client.post("/login/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
-                           HTTP_X_FORWARDED_FOR="198.51.100.99", HTTP_X_REAL_IP="198.51.100.99")
+        client.post(
+            "/login/",
+            {"username": "alice", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            HTTP_X_REAL_IP=f"198.51.100.{n}",
+        )
+    response = client.post(
+        "/login/",
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+        HTTP_X_REAL_IP="198.51.100.99",
+    )
     assert response.status_code == 429
 
 
@@ -113,13 +123,25 @@ def test_behind_a_proxy_the_lock_follows_the_address_the_proxy_reports(client: C
     user_with_role("alice", "board member")
     proxy = "10.0.0.254"
     for _ in range(10):
-        client.post("/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR=proxy,
-                    HTTP_X_REAL_IP="203.0.113.5")
-    locked = client.post("/login/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR=proxy,
-                         HTTP_X_REAL_IP="203.0.113.5")
+        client.post(
+            "/login/",
+            {"username": "alice", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_REAL_IP="203.0.113.5",
+        )
+    locked = client.post(
+        "/login/",
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_REAL_IP="203.0.113.5",
+    )
     assert locked.status_code == 429
-    elsewhere = Client().post("/login/", {"username": "alice", "password": PASSWORD}, REMOTE_ADDR=proxy,
-                              HTTP_X_REAL_IP="203.0.113.6")
+    elsewhere = Client().post(
+        "/login/",
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_REAL_IP="203.0.113.6",
+    )
     assert elsewhere.status_code == 302
 
 
@@ -127,7 +149,7 @@ def test_throttling_settings() -> None:
     assert settings.AUTHENTICATION_BACKENDS[0].startswith("axes.backends.")
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert settings.AXES_FAILURE_LIMIT == 10
-    assert settings.AXES_COOLOFF_TIME == datetime.timedelta(minutes=15)
+    assert datetime.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
@@ -173,11 +195,15 @@ def test_requests_within_a_minute_do_not_rewrite_the_session(client: Client) -> 
     before = _session_row(client).expire_date
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/cases/").status_code == 200
-    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    assert not [
+        q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+    ]
     assert _session_row(client).expire_date == before
     _age(client, 61)  # more than a minute: renewed
     client.get("/cases/")
-    assert _session_row(client).expire_date - timezone.now() > datetime.timedelta(hours=11, minutes=59, seconds=30)
+    assert _session_row(client).expire_date - timezone.now() > datetime.timedelta(
+        hours=11, minutes=59, seconds=30
+    )
 
 
 @pytest.mark.django_db

@@ -56,7 +56,9 @@ def test_out_of_range_value_is_refused_naming_field_and_unit(model, field, value
 
 @pytest.mark.django_db
 def test_boundary_values_are_accepted() -> None:
-    lab = build(m.LabResult, bilirubin_mg_dl=0.1, albumin_g_dl=7, inr=0.5, afp_ng_ml=0, pivka_mau_ml=10_000_000)
+    lab = build(
+        m.LabResult, bilirubin_mg_dl=0.1, albumin_g_dl=7, inr=0.5, afp_ng_ml=0, pivka_mau_ml=10_000_000
+    )
     lab.save()
     assert lab.pk
 
@@ -83,7 +85,9 @@ def test_response_cannot_precede_the_session() -> None:
 def test_therapy_dates_and_single_ongoing_line() -> None:
     case = CaseFactory()
     with pytest.raises(ValidationError, match="before it started"):
-        TherapyFactory(case=case, start=timezone.localdate(), end=timezone.localdate() - datetime.timedelta(days=1))
+        TherapyFactory(
+            case=case, start=timezone.localdate(), end=timezone.localdate() - datetime.timedelta(days=1)
+        )
     with pytest.raises(ValidationError, match="no end date"):
         TherapyFactory(case=case, outcome="ongoing")
     TherapyFactory(case=case, outcome="ongoing", end=None)

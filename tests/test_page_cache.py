@@ -20,7 +20,9 @@ from tests.test_live_panel import form_data, refractory_case
 @pytest.fixture(autouse=True)
 def memory_cache(settings) -> None:  # type: ignore[no-untyped-def]
     """The default cache backend, whatever DJANGO_CACHE says in this environment."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
 
 
 def view(client: Client, url: str) -> tuple[str, int]:
@@ -96,8 +98,13 @@ def test_a_page_with_a_message_is_not_cached(member_client: Client) -> None:
     case = refractory_case()
     lab = case.labs.get()
     view(member_client, case.get_absolute_url())
-    data = {"date": lab.date.isoformat(), "albumin_g_dl": "3.1", "bilirubin_mg_dl": "1.0", "inr": "1.1",
-            "version": str(lab.version)}
+    data = {
+        "date": lab.date.isoformat(),
+        "albumin_g_dl": "3.1",
+        "bilirubin_mg_dl": "1.0",
+        "inr": "1.1",
+        "version": str(lab.version),
+    }
     response = member_client.post(f"/cases/{case.pk}/labs/{lab.pk}/edit/", data, follow=True)
     assert "saved." in response.content.decode()
     page, _ = view(member_client, case.get_absolute_url())

@@ -8,7 +8,9 @@ from tests.test_live_panel import refractory_case
 def test_recommendation_shows_options_ranked_with_doses_and_sources(viewer_client: Client) -> None:
     case = refractory_case()
     html = viewer_client.get(f"/cases/{case.pk}/recommendation/").content.decode()
-    order = [html.index(f'data-regimen="{r}"') for r in ("atezolizumab_bevacizumab", "lenvatinib", "regorafenib")]
+    order = [
+        html.index(f'data-regimen="{r}"') for r in ("atezolizumab_bevacizumab", "lenvatinib", "regorafenib")
+    ]
     assert order == sorted(order)  # recommended, then eligible, then not indicated
     assert "atezolizumab 1200 mg + bevacizumab 15 mg/kg IV every 3 weeks" in html
     assert 'aria-current="step"' in html and "ALG-2" in html

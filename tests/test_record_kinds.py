@@ -18,8 +18,7 @@ def case_record_models() -> set[type]:
     return {
         rel.related_model
         for rel in m.Case._meta.related_objects
-        if rel.one_to_many
-        and rel.related_model._meta.app_label == "cases"
+        if rel.one_to_many and rel.related_model._meta.app_label == "cases"
     }
 
 

@@ -41,5 +41,10 @@ def test_buttons_follow_permissions(member, viewer) -> None:  # type: ignore[no-
 def test_every_kind_has_its_table_in_page_order(viewer) -> None:  # type: ignore[no-untyped-def]
     ids = [table.table_id for table in record_tables(with_records().get(pk=CaseFactory().pk), viewer)]
     assert ids == [
-        "tace-table", "labs-table", "clinical-table", "endoscopy-table", "imaging-table", "therapy-table"
+        "tace-table",
+        "labs-table",
+        "clinical-table",
+        "endoscopy-table",
+        "imaging-table",
+        "therapy-table",
     ]

@@ -47,7 +47,9 @@ def test_member_edits_and_deletes_a_lab_row(member_client: Client) -> None:
     lab = LabFactory(albumin_g_dl=3.9)
     url = f"/cases/{lab.case_id}/labs/{lab.pk}/edit/"
     assert member_client.get(url).status_code == 200
-    member_client.post(url, {"date": lab.date.isoformat(), "albumin_g_dl": "3.1", "version": str(lab.version)})
+    member_client.post(
+        url, {"date": lab.date.isoformat(), "albumin_g_dl": "3.1", "version": str(lab.version)}
+    )
     lab.refresh_from_db()
     assert lab.albumin_g_dl == 3.1
     assert member_client.post(f"/cases/{lab.case_id}/labs/{lab.pk}/delete/").status_code == 302
@@ -63,13 +65,22 @@ def test_record_of_another_case_is_not_found(member_client: Client) -> None:
 
 def test_case_create_and_edit(coordinator_client: Client) -> None:
     response = coordinator_client.post(
-        "/cases/new/", {"label": "KJ-7", "ecog": "1", "weight_kg": "58.5", "status": "open",
-                        "contraindication_immunotherapy": "false", "contraindication_bevacizumab": ""}
+        "/cases/new/",
+        {
+            "label": "KJ-7",
+            "ecog": "1",
+            "weight_kg": "58.5",
+            "status": "open",
+            "contraindication_immunotherapy": "false",
+            "contraindication_bevacizumab": "",
+        },
     )
     case = m.Case.objects.get(label="KJ-7")
     assert response["Location"] == case.get_absolute_url()
     assert case.contraindication_immunotherapy is False and case.contraindication_bevacizumab is None
-    response = coordinator_client.post(f"/cases/{case.pk}/edit/", {"label": "KJ-7", "ecog": "9", "status": "open"})
+    response = coordinator_client.post(
+        f"/cases/{case.pk}/edit/", {"label": "KJ-7", "ecog": "9", "status": "open"}
+    )
     assert "ecog: 9 is outside 0–4" in response.content.decode()
     case.refresh_from_db()
     assert case.ecog == 1
@@ -84,7 +95,9 @@ def test_last_activity_follows_record_changes(member_client: Client) -> None:
 
 def test_an_edit_that_does_not_say_which_version_it_read_is_refused(member_client: Client) -> None:
     lab = LabFactory(albumin_g_dl=3.9)
-    response = member_client.post(f"/cases/{lab.case_id}/labs/{lab.pk}/edit/", {"date": lab.date.isoformat(), "albumin_g_dl": "3.1"})
+    response = member_client.post(
+        f"/cases/{lab.case_id}/labs/{lab.pk}/edit/", {"date": lab.date.isoformat(), "albumin_g_dl": "3.1"}
+    )
     assert response.status_code == 200
     assert "version: This field is required." in response.content.decode()
     lab.refresh_from_db()

@@ -38,7 +38,9 @@ def request_log() -> Iterator[list[str]]:
 def test_a_preview_post_logs_no_form_value(member_client: Client, member, request_log: list[str]) -> None:  # type: ignore[no-untyped-def]
     case = refractory_case()
     data = form_data(member_client, case)
-    data.update({"albumin_g_dl": "3.9", "label": "PSEUDO-LABEL-7431", "contraindication_note": "note-text-9f2"})
+    data.update(
+        {"albumin_g_dl": "3.9", "label": "PSEUDO-LABEL-7431", "contraindication_note": "note-text-9f2"}
+    )
     request_log.clear()
     response = member_client.post(f"/cases/{case.pk}/preview/?albumin=3.9", data)
     assert response.status_code == 200

@@ -33,7 +33,9 @@ def test_no_template_references_a_remote_asset() -> None:
 def test_csp_allows_only_self_for_scripts_and_styles(coordinator_client: Client, client: Client) -> None:
     for response in (coordinator_client.get("/cases/"), client.get("/login/")):
         policy = dict(
-            part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip()
+            part.strip().split(" ", 1)
+            for part in response["Content-Security-Policy"].split(";")
+            if part.strip()
         )
         assert policy["script-src"] == "'self'"
         assert policy["style-src"] == "'self'"

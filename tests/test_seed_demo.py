@@ -11,7 +11,9 @@ from cases import models as m
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_covers_the_paths(settings) -> None:
     call_command("seed_demo", stdout=io.StringIO())
-    counts = {model: model.objects.count() for model in (m.Case, m.TaceSession, m.LabResult, m.SystemicTherapy)}
+    counts = {
+        model: model.objects.count() for model in (m.Case, m.TaceSession, m.LabResult, m.SystemicTherapy)
+    }
     call_command("seed_demo", stdout=io.StringIO())
     assert {model: model.objects.count() for model in counts} == counts
     assert counts[m.Case] >= 12
@@ -23,7 +25,9 @@ def test_seed_demo_is_idempotent_and_covers_the_paths(settings) -> None:
     assert m.TaceSession.objects.filter(new_extrahepatic_spread=True).exists()
     for username in ("demo-coordinator", "demo-member", "demo-viewer"):
         # django-axes needs the request that signs in (it throttles per username and address).
-        assert authenticate(RequestFactory().post("/login/"), username=username, password=settings.DEMO_PASSWORD)
+        assert authenticate(
+            RequestFactory().post("/login/"), username=username, password=settings.DEMO_PASSWORD
+        )
 
 
 @pytest.mark.django_db

@@ -14,7 +14,11 @@ NAMES = sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.h
 def long_lines(name: str) -> list[str]:
     """Each line over the limit, as "line N: M characters"."""
     lines = (TEMPLATES / name).read_text().splitlines()
-    return [f"line {number}: {len(line)} characters" for number, line in enumerate(lines, start=1) if len(line) > LONGEST]
+    return [
+        f"line {number}: {len(line)} characters"
+        for number, line in enumerate(lines, start=1)
+        if len(line) > LONGEST
+    ]
 
 
 def test_every_template_is_checked() -> None:

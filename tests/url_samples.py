@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, get_resolver
 
 SAMPLE_KWARGS = {
-    "pk": 1, "record_pk": 1, "kind": "labs", "item_pk": 1, "decision_pk": 1, "action_pk": 1, "attendee_pk": 1
+    "pk": 1,
+    "record_pk": 1,
+    "kind": "labs",
+    "item_pk": 1,
+    "decision_pk": 1,
+    "action_pk": 1,
+    "attendee_pk": 1,
 }
 
 

@@ -30,7 +30,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -66,7 +66,7 @@ class RequestLogMiddleware:
         response["X-Request-ID"] = request_id
         if log.isEnabledFor(logging.INFO):
             line = {
-                "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+                "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
                 "request_id": request_id,
                 "method": request.method,
                 "path": request.path,

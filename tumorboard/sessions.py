@@ -25,7 +25,9 @@ from django.utils import timezone
 @functools.cache
 def _load_sql() -> str:
     q = connection.ops.quote_name
-    return f"SELECT * FROM {q(Session._meta.db_table)} WHERE {q('session_key')} = %s AND {q('expire_date')} > %s"
+    return (
+        f"SELECT * FROM {q(Session._meta.db_table)} WHERE {q('session_key')} = %s AND {q('expire_date')} > %s"
+    )
 
 
 class SessionStore(DatabaseSessionStore):

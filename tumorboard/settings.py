@@ -231,8 +231,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 # header that proxy sets and overwrites (X-Real-IP, see docs/operations.md), never a header the
 # client could forge. The explicit order matters: django-ipware would otherwise trust X-Forwarded-For.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in envlist("DJANGO_CLIENT_IP_HEADER", "X-Real-IP"))
-    + ("REMOTE_ADDR",)
+    (
+        *tuple(
+            f"HTTP_{name.upper().replace('-', '_')}"
+            for name in envlist("DJANGO_CLIENT_IP_HEADER", "X-Real-IP")
+        ),
+        "REMOTE_ADDR",
+    )
     if BEHIND_PROXY
     else ("REMOTE_ADDR",)
 )
@@ -243,7 +248,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # (DJANGO_CACHE=db; run `manage.py createcachetable` once) — see docs/operations.md.
 _CACHE = os.environ.get("DJANGO_CACHE", "locmem").strip().lower()
 if _CACHE == "db":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tumorboard_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tumorboard_cache"}
+    }
 elif _CACHE in ("locmem", ""):
     CACHES = {
         "default": {

@@ -30,6 +30,8 @@ from .scores import Albi, Art, Bclc, ChildPugh, Moral, UpToSeven
 from .serialize import case_to_document, case_to_json
 
 __all__ = [
+    "RULES",
+    "SOURCES",
     "Albi",
     "Algorithm",
     "Art",
@@ -48,12 +50,10 @@ __all__ = [
     "Option",
     "ParsedCase",
     "Patient",
-    "RULES",
     "Reassessment",
     "Refractoriness",
     "Rule",
     "RuleFinding",
-    "SOURCES",
     "SystemicTherapy",
     "TaceSession",
     "UpToSeven",

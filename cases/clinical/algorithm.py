@@ -109,7 +109,9 @@ def liver_worse_on_therapy(view: CaseView, cp_now: ChildPugh) -> Evidence | None
         return None
     then = child_pugh(view, ongoing.start)
     points_worse = (
-        then.points is not None and cp_now.points is not None and cp_now.points - then.points >= LIVER_POINTS_WORSE
+        then.points is not None
+        and cp_now.points is not None
+        and cp_now.points - then.points >= LIVER_POINTS_WORSE
     )
     class_worse = (
         then.cp_class is not None
@@ -153,7 +155,12 @@ def algorithm(view: CaseView, options: OptionsResult) -> Algorithm:
     elif d == DECISION_FIRST_LINE:
         current = ALG_3 if options.option(AB).status == CONTRAINDICATED else ALG_2
     else:
-        assert d in (DECISION_CONTINUE_TACE, DECISION_WEIGH_SWITCH, DECISION_TACE_UNASSESSED, DECISION_NO_TACE)
+        assert d in (
+            DECISION_CONTINUE_TACE,
+            DECISION_WEIGH_SWITCH,
+            DECISION_TACE_UNASSESSED,
+            DECISION_NO_TACE,
+        )
         current = ALG_1
 
     path: list[str] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import catalogue
 from .algorithm import ALG_5_OVERDUE, ON_THERAPY_LIVER, Algorithm, algorithm, liver_worse_on_therapy
+from .facts import CaseFacts
 from .options import (
     ALG_WEIGH_SWITCH,
     CONTRAINDICATED,
@@ -34,21 +35,31 @@ from .options import (
     OptionsResult,
     treatment_options,
 )
-from .proposals import INFO, STOP, WARNING, PIT_UNVERIFIED, PIT_NOT_INDICATED, check_proposal
+from .proposals import INFO, PIT_NOT_INDICATED, PIT_UNVERIFIED, STOP, WARNING, check_proposal
 from .refractoriness import Refractoriness, refractoriness
 from .results import MET, Evidence, RuleFinding, jsonable, sorted_unique
-from .scores import Albi, Art, Bclc, ChildPugh, Moral, UpToSeven, albi, art, bclc, child_pugh, moral, up_to_seven
+from .scores import (
+    Albi,
+    Art,
+    Bclc,
+    ChildPugh,
+    Moral,
+    UpToSeven,
+    albi,
+    art,
+    bclc,
+    child_pugh,
+    moral,
+    up_to_seven,
+)
 from .signals import signals
-from .facts import CaseFacts
 from .view import CaseView, days_between
 from .vocab import FORMAT_ASSESSMENT, PROPOSALS, RULE_SET
 
 SEVERITY_ORDER = {STOP: 0, WARNING: 1, INFO: 2}
 
 # Reasons that raise a warning when they make an option contraindicated or needing work-up.
-_BLOCKING_REASONS = frozenset(
-    (OPT_AB_CI, OPT_AB_EGD, OPT_IO_CI, OPT_LEN_VP4, OPT_LEN_BURDEN, OPT_REGO_TOL)
-)
+_BLOCKING_REASONS = frozenset((OPT_AB_CI, OPT_AB_EGD, OPT_IO_CI, OPT_LEN_VP4, OPT_LEN_BURDEN, OPT_REGO_TOL))
 _INFO_REASONS = (OPT_2L_AFTER_IO, OPT_2L_UNDEFINED, ALG_WEIGH_SWITCH)
 OPT_IO_HBV = "OPT-IO-HBV"
 
@@ -158,7 +169,9 @@ def _hbv_before_immunotherapy(view: CaseView, opts: OptionsResult) -> Evidence |
     required hepatitis B suppressed on antivirals; IMbrave150: HBV DNA below 500 IU/mL)."""
     if view.patient.etiology != "hbv":
         return None
-    open_regimens = [o.regimen for o in opts.options if o.regimen in IO_REGIMENS and o.status in OPEN_STATUSES]
+    open_regimens = [
+        o.regimen for o in opts.options if o.regimen in IO_REGIMENS and o.status in OPEN_STATUSES
+    ]
     return {"etiology": "hbv", "regimens": open_regimens} if open_regimens else None
 
 

@@ -194,7 +194,9 @@ class OptionsResult:
         return None
 
 
-def _all(status: str, reasons: tuple[str, ...], weight: float | None, missing: tuple[str, ...] = ()) -> dict[str, Option]:
+def _all(
+    status: str, reasons: tuple[str, ...], weight: float | None, missing: tuple[str, ...] = ()
+) -> dict[str, Option]:
     return {r: Option(r, status, reasons, dose_text(r, weight), missing) for r in OPTION_REGIMENS}
 
 
@@ -303,7 +305,11 @@ def _immunotherapy_again(
         evidence[OPT_IO_CI] = {"immunotherapy": True, "note": ci.note}
         reasons.append(OPT_IO_CI)
     if needs_bevacizumab and (ci.immunotherapy is True or ci.bevacizumab is True):
-        evidence[OPT_AB_CI] = {"immunotherapy": ci.immunotherapy, "bevacizumab": ci.bevacizumab, "note": ci.note}
+        evidence[OPT_AB_CI] = {
+            "immunotherapy": ci.immunotherapy,
+            "bevacizumab": ci.bevacizumab,
+            "note": ci.note,
+        }
         reasons.append(OPT_AB_CI)
     if len(reasons) > 1:
         return Option(regimen, CONTRAINDICATED, tuple(reasons), dose)
@@ -312,13 +318,17 @@ def _immunotherapy_again(
         answers["bevacizumab"] = ci.bevacizumab
     missing = tuple(sorted(f"contraindications.{k}" for k, v in answers.items() if v is None))
     if missing:
-        return Option(regimen, INSUFFICIENT, (OPT_2L_AFTER_IO, OPT_AB_CI if needs_bevacizumab else OPT_IO_CI), dose, missing)
+        return Option(
+            regimen,
+            INSUFFICIENT,
+            (OPT_2L_AFTER_IO, OPT_AB_CI if needs_bevacizumab else OPT_IO_CI),
+            dose,
+            missing,
+        )
     return Option(regimen, NO_GUIDANCE, (OPT_2L_AFTER_IO,), dose)
 
 
-def _first_line(
-    view: CaseView, weight: float | None, evidence: dict[str, Evidence]
-) -> dict[str, Option]:
+def _first_line(view: CaseView, weight: float | None, evidence: dict[str, Evidence]) -> dict[str, Option]:
     """First line (Child-Pugh A, ECOG 0–1). Precedence for atezolizumab + bevacizumab:
     contraindicated (OPT-AB-CI), then insufficient_data, then needs_workup (OPT-AB-EGD)."""
     opts = _all(NOT_INDICATED, (), weight)
@@ -474,7 +484,9 @@ def treatment_options(
     ongoing = view.ongoing
     reasons = tuple(gates) + ((ON_THERAPY,) if ongoing is not None else ())
 
-    def result(decision: str, opts: dict[str, Option], line: int | None = None, after: str | None = None) -> OptionsResult:
+    def result(
+        decision: str, opts: dict[str, Option], line: int | None = None, after: str | None = None
+    ) -> OptionsResult:
         return OptionsResult(decision, line, _ordered(opts), tuple(gates), gate_missing_t, evidence, after)
 
     if GATE_CPC in gates:
@@ -503,7 +515,9 @@ def treatment_options(
         held = _held_back(_first_line(view, weight, evidence), NO_GUIDANCE, ALG_WEIGH_SWITCH, ())
         return result(DECISION_WEIGH_SWITCH, held)
     if refr.status == INSUFFICIENT:
-        held = _held_back(_first_line(view, weight, evidence), INSUFFICIENT, ALG_TACE_UNASSESSED, refr.missing)
+        held = _held_back(
+            _first_line(view, weight, evidence), INSUFFICIENT, ALG_TACE_UNASSESSED, refr.missing
+        )
         return result(DECISION_TACE_UNASSESSED, held)
     # No TACE recorded: first line only for advanced disease on the latest imaging.
     img = view.latest_imaging

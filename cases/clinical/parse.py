@@ -306,9 +306,7 @@ def _read_list(
     return out
 
 
-def _check_not_after(
-    value: object, as_of: datetime.date | None, path: str, problems: list[str]
-) -> None:
+def _check_not_after(value: object, as_of: datetime.date | None, path: str, problems: list[str]) -> None:
     if as_of is not None and isinstance(value, datetime.date) and value > as_of:
         problems.append(f"{path}: {value.isoformat()} is after as_of {as_of.isoformat()}")
 
@@ -400,9 +398,7 @@ def parse_case_document(doc: object) -> ParsedCase:
     baseline: int | None = None
     if doc.get("baseline_tumor_count") is not None:
         baseline = _as(
-            _number("baseline_tumor_count")(
-                doc["baseline_tumor_count"], "baseline_tumor_count", problems
-            ),
+            _number("baseline_tumor_count")(doc["baseline_tumor_count"], "baseline_tumor_count", problems),
             int,
         )
 
@@ -446,9 +442,7 @@ def parse_case_document(doc: object) -> ParsedCase:
         start, end = row["start"], row.get("end")
         if row["outcome"] == "ongoing":
             if end is not None:
-                problems.append(
-                    f"systemic_therapies[{i}].end: an ongoing therapy cannot have an end date"
-                )
+                problems.append(f"systemic_therapies[{i}].end: an ongoing therapy cannot have an end date")
             if first_ongoing is None:
                 first_ongoing = i
             else:
@@ -458,8 +452,7 @@ def parse_case_document(doc: object) -> ParsedCase:
                 )
         if isinstance(end, datetime.date) and isinstance(start, datetime.date) and end < start:
             problems.append(
-                f"systemic_therapies[{i}].end: {end.isoformat()} is before the start "
-                f"{start.isoformat()}"
+                f"systemic_therapies[{i}].end: {end.isoformat()} is before the start {start.isoformat()}"
             )
 
     if problems or as_of is None:
@@ -474,7 +467,8 @@ def parse_case_document(doc: object) -> ParsedCase:
         endoscopies=tuple(Endoscopy(**row) for _, row in endoscopies),  # type: ignore[arg-type]
         tace_sessions=tuple(TaceSession(**row) for _, row in sessions),  # type: ignore[arg-type]
         systemic_therapies=tuple(
-            SystemicTherapy(**row) for _, row in therapies  # type: ignore[arg-type]
+            SystemicTherapy(**row)
+            for _, row in therapies  # type: ignore[arg-type]
         ),
         contraindications=contraindications,
     )

@@ -9,14 +9,14 @@ from .options import (
     AB,
     DT,
     LEN,
+    LENVATINIB_MAX_INVOLVEMENT_PCT,
     NOT_INDICATED,
-    OptionsResult,
     PEMBRO,
     RAM,
     RAMUCIRUMAB_MIN_AFP,
     REGO,
     SORA,
-    LENVATINIB_MAX_INVOLVEMENT_PCT,
+    OptionsResult,
     endoscopy_check,
 )
 from .refractoriness import REFRACTORY, Refractoriness
@@ -120,9 +120,7 @@ def check_proposal(
     if proposal == TACE_SORAFENIB:
         out.append(Pitfall(PIT_TACE_SORA, {"proposal": proposal}))
     if cp.cp_class == "C" and (systemic or proposal in (CONTINUE_TACE, RESECTION)):
-        out.append(
-            Pitfall(PIT_CPC, {"child_pugh_class": "C", "child_pugh_points": cp.points})
-        )
+        out.append(Pitfall(PIT_CPC, {"child_pugh_class": "C", "child_pugh_points": cp.points}))
     if proposal in BEVACIZUMAB_PLANS:
         egd = endoscopy_check(view)
         if not egd.ok:
@@ -131,14 +129,10 @@ def check_proposal(
             out.append(Pitfall(PIT_BEV_CI, {"bevacizumab": True, "note": ci.note}))
     if proposal in LENVATINIB_PLANS and img is not None:
         if img.portal_vein_invasion == "vp4":
-            out.append(
-                Pitfall(PIT_LEN_VP4, {"imaging_date": img.date, "portal_vein_invasion": "vp4"})
-            )
+            out.append(Pitfall(PIT_LEN_VP4, {"imaging_date": img.date, "portal_vein_invasion": "vp4"}))
         pct = img.liver_involvement_pct
         if pct is not None and pct >= LENVATINIB_MAX_INVOLVEMENT_PCT:
-            out.append(
-                Pitfall(PIT_LEN_BURDEN, {"imaging_date": img.date, "liver_involvement_pct": pct})
-            )
+            out.append(Pitfall(PIT_LEN_BURDEN, {"imaging_date": img.date, "liver_involvement_pct": pct}))
     if proposal == REGO:
         course = view.latest_course(SORA)
         if course is None:

@@ -172,9 +172,7 @@ def _after_tace(
         if flagged:
             evidence["sessions"] = flagged
         if post is not None and shows is True:
-            evidence["imaging"] = {"date": post.date} | {
-                f: getattr(post, f) for f in imaging_fields
-            }
+            evidence["imaging"] = {"date": post.date} | {f: getattr(post, f) for f in imaging_fields}
         evidence["present_before_tace"] = _present_before_tace(view, first, imaging_shows)
         return RuleFinding(rule_id, MET, evidence=evidence)
     missing: list[str] = []
@@ -222,18 +220,14 @@ def vascular_invasion(view: CaseView) -> RuleFinding:
 
 def extrahepatic_spread(view: CaseView) -> RuleFinding:
     """TR-EHS: extrahepatic spread after TACE."""
-    return _after_tace(
-        view, TR_EHS, "new_extrahepatic_spread", _imaging_spread, ("extrahepatic_spread",)
-    )
+    return _after_tace(view, TR_EHS, "new_extrahepatic_spread", _imaging_spread, ("extrahepatic_spread",))
 
 
 def refractoriness(view: CaseView) -> Refractoriness:
     """The verdict: not_applicable without a TACE session; refractory when any criterion is met;
     not_refractory when all three are not met; otherwise insufficient_data."""
     if not view.sessions:
-        return Refractoriness(
-            NOT_APPLICABLE, tuple(RuleFinding(i, NOT_APPLICABLE) for i in CRITERIA_IDS)
-        )
+        return Refractoriness(NOT_APPLICABLE, tuple(RuleFinding(i, NOT_APPLICABLE) for i in CRITERIA_IDS))
     criteria = (no_response(view), vascular_invasion(view), extrahepatic_spread(view))
     statuses = [c.status for c in criteria]
     if MET in statuses:

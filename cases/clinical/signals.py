@@ -102,7 +102,7 @@ def _marker_sequence(view: CaseView, analyte: str, first: datetime.date) -> list
     """[latest value on or before the first TACE, then every later value] (date-sorted series)."""
     series = view.series(analyte)
     i = view.count_on_or_before(analyte, first)
-    return list(series[max(i - 1, 0):])
+    return list(series[max(i - 1, 0) :])
 
 
 def marker_rise(view: CaseView) -> RuleFinding:

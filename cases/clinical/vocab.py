@@ -31,7 +31,7 @@ OPTION_REGIMENS: Final = (
     "ramucirumab",
 )
 # A recorded systemic therapy may also be "other" (no option is given for it).
-REGIMENS: Final = OPTION_REGIMENS + ("other",)
+REGIMENS: Final = (*OPTION_REGIMENS, "other")
 
 # The board's proposal keys (RULES.md §7).
 PROPOSALS: Final = (

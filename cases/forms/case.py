@@ -53,7 +53,9 @@ class CaseFilterForm(forms.Form):
     """The case list's search: part of a label, and a status (open by default, or all)."""
 
     q = forms.CharField(
-        label="Search by label", required=False, widget=forms.SearchInput(attrs={"placeholder": "Search by label"})
+        label="Search by label",
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Search by label"}),
     )
     status = forms.ChoiceField(label="Status", required=False, choices=[*m.Status.choices, ("all", "All")])
 

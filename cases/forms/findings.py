@@ -59,7 +59,9 @@ class FindingsForm(forms.Form):
                 widget=forms.HiddenInput, required=False, min_value=1
             )
             self.fields[_block(kind).date_input] = forms.DateField(
-                label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                label="Date",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
             for name in kind.finding_fields:
                 field = clinical_formfield(kind.model._meta.get_field(name), required=False)

@@ -70,7 +70,9 @@ def _save(request: HttpRequest, case_form: CaseForm, findings: FindingsForm) -> 
     with transaction.atomic():
         # An untouched case is not re-saved: its version moves only when its own fields change,
         # so a colleague editing only the labs does not collide with one editing the patient.
-        case = case_form.save() if case_form.has_changed() or not case_form.instance.pk else case_form.instance
+        case = (
+            case_form.save() if case_form.has_changed() or not case_form.instance.pk else case_form.instance
+        )
         save_changes(case, changes)
     return case
 
@@ -89,8 +91,13 @@ def _edit_page(request: HttpRequest, case: Case | None) -> HttpResponse:
             if saved:
                 messages.success(request, f"Case {saved.label} saved.")
                 return redirect(saved)
-    context = {"form": case_form, "findings": findings, "case": case, **conflict,
-               **_panel_context(case_form, findings, case)}
+    context = {
+        "form": case_form,
+        "findings": findings,
+        "case": case,
+        **conflict,
+        **_panel_context(case_form, findings, case),
+    }
     return render(request, "cases/case_form.html", context, status=409 if conflict else 200)
 
 

@@ -33,7 +33,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     # Correlated sub-selects, evaluated only for the 50 rows shown: a join-and-group over every
     # case's sessions and labs made the list O(number of cases) (docs/performance.md).
     sessions = (
-        TaceSession.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+        TaceSession.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     child_pugh_labs = (
         LabResult.objects.filter(case=OuterRef("pk"))
@@ -55,7 +59,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/case_list.html",
-        {"page": page, "query": query, "status": status, "filter_form": CaseFilterForm(query=query, status=status)},
+        {
+            "page": page,
+            "query": query,
+            "status": status,
+            "filter_form": CaseFilterForm(query=query, status=status),
+        },
     )
 
 
@@ -89,7 +98,9 @@ def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """The TACE timeline, re-fetched on the case page after a record changes."""
     assessed = assess_case(get_object_or_404(with_records(), pk=pk))
-    return render(request, "cases/charts.html#timeline", {"timeline": timeline(assessed.facts, assessed.as_of)})
+    return render(
+        request, "cases/charts.html#timeline", {"timeline": timeline(assessed.facts, assessed.as_of)}
+    )
 
 
 def _records_changed(request: HttpRequest, case: Case) -> HttpResponse:

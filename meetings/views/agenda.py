@@ -87,9 +87,15 @@ def _agenda_context(meeting: Meeting) -> dict[str, Any]:
 
 def _back_to_meeting(request: HttpRequest, meeting: Meeting, partial: str | None = None) -> HttpResponse:
     if request.htmx and partial == "agenda":
-        return render(request, "meetings/meeting_detail.html#agenda", {"meeting": meeting, **_agenda_context(meeting)})
+        return render(
+            request, "meetings/meeting_detail.html#agenda", {"meeting": meeting, **_agenda_context(meeting)}
+        )
     if request.htmx and partial == "attendees":
-        context = {"meeting": meeting, "attendee_form": AttendeeForm(meeting=meeting), **attendees_context(meeting)}
+        context = {
+            "meeting": meeting,
+            "attendee_form": AttendeeForm(meeting=meeting),
+            **attendees_context(meeting),
+        }
         return render(request, "meetings/meeting_detail.html#attendees", context)
     return redirect(f"{meeting.get_absolute_url()}#{partial or ''}")
 
@@ -105,7 +111,10 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         form.save()
     else:
-        messages.error(request, "Attendee not added: " + " ".join(f"{f}: {e}" for f, errs in form.errors.items() for e in errs))
+        messages.error(
+            request,
+            "Attendee not added: " + " ".join(f"{f}: {e}" for f, errs in form.errors.items() for e in errs),
+        )
     return _back_to_meeting(request, meeting, "attendees")
 
 
@@ -187,7 +196,9 @@ def agenda_question(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
     if item.decisions.exists():
-        messages.error(request, f"{item.case.label} has a decision recorded at this meeting: it stays on the agenda.")
+        messages.error(
+            request, f"{item.case.label} has a decision recorded at this meeting: it stays on the agenda."
+        )
     else:
         item.delete()
         item.meeting.renumber(list(item.meeting.items.all()))

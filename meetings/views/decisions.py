@@ -69,7 +69,9 @@ def _decision_form(request: HttpRequest, decision: Decision) -> HttpResponse:
             return _locked(request, decision)
         if request.POST.get("action") != "sign":
             messages.success(request, "Draft saved; it is not signed yet.")
-            return redirect("meetings:decision_edit", pk=decision.agenda_item.meeting_id, decision_pk=decision.pk)
+            return redirect(
+                "meetings:decision_edit", pk=decision.agenda_item.meeting_id, decision_pk=decision.pk
+            )
         try:
             services.sign(decision, request.user)
         except DecisionLocked:
@@ -94,8 +96,14 @@ def _save_draft(form: DecisionForm, actions: Any) -> Decision:
 
 def _form_context(decision: Decision, form: DecisionForm, actions: Any) -> dict[str, Any]:
     item = decision.agenda_item
-    return {"decision": decision, "item": item, "meeting": item.meeting, "form": form, "actions": actions,
-            **_check_context(item, form)}
+    return {
+        "decision": decision,
+        "item": item,
+        "meeting": item.meeting,
+        "form": form,
+        "actions": actions,
+        **_check_context(item, form),
+    }
 
 
 def _check_context(item: AgendaItem, form: DecisionForm) -> dict[str, Any]:
@@ -104,12 +112,19 @@ def _check_context(item: AgendaItem, form: DecisionForm) -> dict[str, Any]:
     if not plan or plan not in dict(form.fields["plan"].choices):
         return {"check": None}
     checked = services.check_plan(item, plan)
-    acknowledged = form.data.getlist("acknowledged_flags") if form.is_bound else form.instance.acknowledged_flags
+    acknowledged = (
+        form.data.getlist("acknowledged_flags") if form.is_bound else form.instance.acknowledged_flags
+    )
     summary = summarise(checked.assessment)
     stops = [f for f in summary.flags if f.severity == "stop"]
     other_pit = [f for f in summary.flags if f.severity != "stop" and f.id.startswith("PIT-")]
-    return {"check": checked.concordance, "stops": stops, "pit_flags": other_pit, "acknowledged": acknowledged,
-            "plan_label": PROPOSAL_LABELS.get(plan, "Other (free text)")}
+    return {
+        "check": checked.concordance,
+        "stops": stops,
+        "pit_flags": other_pit,
+        "acknowledged": acknowledged,
+        "plan_label": PROPOSAL_LABELS.get(plan, "Other (free text)"),
+    }
 
 
 @require_POST
@@ -125,8 +140,11 @@ def decision_check(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 def decision_detail(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     """A decision as recorded; once signed, with the snapshot it was signed against."""
     decision = _decision(pk, decision_pk)
-    context: dict[str, Any] = {"decision": decision, "meeting": decision.agenda_item.meeting,
-                               "actions": decision.actions.select_related("owner", "done_by")}
+    context: dict[str, Any] = {
+        "decision": decision,
+        "meeting": decision.agenda_item.meeting,
+        "actions": decision.actions.select_related("owner", "done_by"),
+    }
     if decision.assessment_snapshot:
         context["snapshot_flags"] = decision.assessment_snapshot.get("flags", [])
         context["snapshot_options"] = decision.assessment_snapshot.get("options", [])

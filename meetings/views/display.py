@@ -58,7 +58,12 @@ def _stage_context(meeting: Meeting) -> dict[str, Any]:
     """What the displays show: the current case assessed today. Constant queries for any agenda."""
     items = list(meeting.items.select_related("case"))
     item = meeting.shown_item(items)
-    context: dict[str, Any] = {"meeting": meeting, "items": items, "item": item, "version": meeting.display_version}
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "items": items,
+        "item": item,
+        "version": meeting.display_version,
+    }
     if item is None:
         return context
     assessed = services.assessment_for(services.stored_case(item.case_id))

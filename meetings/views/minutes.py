@@ -51,7 +51,9 @@ def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         logging.getLogger(name).setLevel(logging.ERROR)
 
     meeting = get_object_or_404(Meeting, pk=pk)
-    html = render_to_string("meetings/minutes.html", {**_minutes_context(meeting), "pdf": True}, request=request)
+    html = render_to_string(
+        "meetings/minutes.html", {**_minutes_context(meeting), "pdf": True}, request=request
+    )
     pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="minutes-{meeting.day:%Y-%m-%d}.pdf"'

@@ -23,15 +23,17 @@ from meetings.report import monthly_concordance
 def followup(request: HttpRequest) -> HttpResponse:
     """Open follow-up actions of the decisions in force and due ALG-5 reassessments, overdue first."""
     today = timezone.localdate()
-    actions = FollowUpAction.objects.filter(done_at__isnull=True, decision__in=Decision.objects.in_force()).select_related(
-        "owner", "decision__case", "decision__agenda_item"
-    )
+    actions = FollowUpAction.objects.filter(
+        done_at__isnull=True, decision__in=Decision.objects.in_force()
+    ).select_related("owner", "decision__case", "decision__agenda_item")
     on_therapy = Case.objects.filter(status=Status.OPEN, systemic_therapies__outcome="ongoing").distinct()
     clocks = [
         (case, clock, regimen_label(regimen or "other"))
         for case, clock, regimen in services.reassessment_clocks(services.stored_cases(on_therapy), today)
     ]
-    return render(request, "meetings/followup.html", {"rows": followup_rows(actions, clocks, today), "today": today})
+    return render(
+        request, "meetings/followup.html", {"rows": followup_rows(actions, clocks, today), "today": today}
+    )
 
 
 @require_POST
@@ -50,7 +52,9 @@ def action_done(request: HttpRequest, action_pk: int) -> HttpResponse:
 def concordance_report(request: HttpRequest) -> HttpResponse:
     """Per month of meeting: cases discussed, decisions signed, share concordant, deviation reasons."""
     discussed = AgendaItem.objects.values_list("meeting__starts_at", "case_id")
-    signed = Decision.objects.in_force().values_list("agenda_item__meeting__starts_at", "concordance", "deviation_reason")
+    signed = Decision.objects.in_force().values_list(
+        "agenda_item__meeting__starts_at", "concordance", "deviation_reason"
+    )
     local = timezone.localdate
     months = monthly_concordance(
         [(local(when), case) for when, case in discussed],

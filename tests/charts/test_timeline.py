@@ -7,6 +7,7 @@ real template engine to check that nothing inline slips past the strict CSP.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from dataclasses import replace
 
@@ -36,7 +37,7 @@ def test_dates_map_monotonically_to_x() -> None:
     scale = DateScale(start=D("2025-01-01"), end=AS_OF, x0=100, x1=1000)
     days = [D("2025-01-01") + datetime.timedelta(days=n) for n in range(0, 696, 7)]
     mapped = [scale.x(d) for d in days]
-    assert all(a < b for a, b in zip(mapped, mapped[1:]))
+    assert all(a < b for a, b in itertools.pairwise(mapped))
     assert scale.x(D("2025-01-01")) == 100 and scale.x(AS_OF) == 1000
 
 
@@ -89,7 +90,7 @@ def test_pending_and_unrecorded_responses_have_their_own_marks() -> None:
 def test_vascular_invasion_moment_is_drawn_at_its_date() -> None:
     facts = refractory_facts()
     later = Imaging(D("2026-11-25"), portal_vein_invasion="vp3", extrahepatic_spread=False)
-    t = timeline(replace(facts, imaging=facts.imaging + (later,)), AS_OF)
+    t = timeline(replace(facts, imaging=(*facts.imaging, later)), AS_OF)
     [event] = t.events
     assert event.date == D("2026-11-25") and event.kind == "vascular"
     # Same linear day scale as the sessions: its x sits where 2026-11-25 falls between them.

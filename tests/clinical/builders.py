@@ -37,7 +37,9 @@ def only(date: str, **values: Any) -> dict[str, Any]:
     return {"date": date, **values}
 
 
-def clinical(date: str = "2026-11-20", ascites: str | None = "none", encephalopathy: str | None = "none") -> dict[str, Any]:
+def clinical(
+    date: str = "2026-11-20", ascites: str | None = "none", encephalopathy: str | None = "none"
+) -> dict[str, Any]:
     out: dict[str, Any] = {"date": date}
     if ascites is not None:
         out["ascites"] = ascites
@@ -75,7 +77,9 @@ def session(date: str, response: str | None = "SD", **values: Any) -> dict[str, 
     return {k: v for k, v in base.items() if v is not None}
 
 
-def endoscopy(date: str = "2026-08-01", varices: str | None = "small", varices_treated: bool | None = True) -> dict[str, Any]:
+def endoscopy(
+    date: str = "2026-08-01", varices: str | None = "small", varices_treated: bool | None = True
+) -> dict[str, Any]:
     out: dict[str, Any] = {"date": date}
     if varices is not None:
         out["varices"] = varices
@@ -84,7 +88,9 @@ def endoscopy(date: str = "2026-08-01", varices: str | None = "small", varices_t
     return out
 
 
-def therapy(regimen: str, start: str, outcome: str, end: str | None = None, tolerated: bool | None = None) -> dict[str, Any]:
+def therapy(
+    regimen: str, start: str, outcome: str, end: str | None = None, tolerated: bool | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {"regimen": regimen, "start": start, "outcome": outcome}
     if end is not None:
         out["end"] = end

@@ -6,7 +6,10 @@ import pytest
 
 from .builders import clinical, days_before, imaging, lab, make_case, out, run, session, therapy
 
-CP_C = {"labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)], "clinical": [clinical(ascites="moderate_severe")]}
+CP_C = {
+    "labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)],
+    "clinical": [clinical(ascites="moderate_severe")],
+}
 ONGOING = [therapy("atezolizumab_bevacizumab", "2026-06-01", "ongoing")]
 
 
@@ -15,14 +18,35 @@ ONGOING = [therapy("atezolizumab_bevacizumab", "2026-06-01", "ongoing")]
     [
         ({}, "ALG-2", ["ALG-1", "ALG-2"]),
         ({"contraindications__immunotherapy": True}, "ALG-3", ["ALG-1", "ALG-2", "ALG-3"]),
-        ({"systemic_therapies": [therapy("sorafenib", "2025-07-01", "progression", end="2026-10-01", tolerated=True)]},
-         "ALG-4", ["ALG-1", "ALG-2", "ALG-3", "ALG-4"]),
-        ({"systemic_therapies": [therapy("atezolizumab_bevacizumab", "2025-07-01", "progression", end="2026-10-01")]},
-         "ALG-4", ["ALG-1", "ALG-2", "ALG-4"]),
+        (
+            {
+                "systemic_therapies": [
+                    therapy("sorafenib", "2025-07-01", "progression", end="2026-10-01", tolerated=True)
+                ]
+            },
+            "ALG-4",
+            ["ALG-1", "ALG-2", "ALG-3", "ALG-4"],
+        ),
+        (
+            {
+                "systemic_therapies": [
+                    therapy("atezolizumab_bevacizumab", "2025-07-01", "progression", end="2026-10-01")
+                ]
+            },
+            "ALG-4",
+            ["ALG-1", "ALG-2", "ALG-4"],
+        ),
         ({"systemic_therapies": ONGOING}, "ALG-5", ["ALG-1", "ALG-2", "ALG-5"]),
-        ({"systemic_therapies": [therapy("atezolizumab_bevacizumab", "2025-07-01", "progression", end="2026-01-01"),
-                                 therapy("lenvatinib", "2026-01-10", "ongoing")]},
-         "ALG-5", ["ALG-1", "ALG-2", "ALG-4", "ALG-5"]),
+        (
+            {
+                "systemic_therapies": [
+                    therapy("atezolizumab_bevacizumab", "2025-07-01", "progression", end="2026-01-01"),
+                    therapy("lenvatinib", "2026-01-10", "ongoing"),
+                ]
+            },
+            "ALG-5",
+            ["ALG-1", "ALG-2", "ALG-4", "ALG-5"],
+        ),
         ({"tace_sessions": [session("2026-09-01", "PR")]}, "ALG-1", ["ALG-1"]),
         ({"tace_sessions": []}, "ALG-1", ["ALG-1"]),
         (CP_C, "BSC", ["ALG-1", "BSC"]),

@@ -49,9 +49,24 @@ def test_entry_is_complete(rule_id: str) -> None:
 
 
 def test_every_flaggable_rule_has_a_sentence() -> None:
-    flaggable = [i for i in RULES if i.startswith(("PIT-", "PI-", "GATE-")) or i in (
-        "OPT-AB-CI", "OPT-AB-EGD", "OPT-IO-CI", "OPT-LEN-VP4", "OPT-LEN-BURDEN", "OPT-REGO-TOL",
-        "OPT-LEN-BILE", "ALG-5-OVERDUE", "OPT-2L-AFTER-IO", "OPT-2L-UNDEFINED")]
+    flaggable = [
+        i
+        for i in RULES
+        if i.startswith(("PIT-", "PI-", "GATE-"))
+        or i
+        in (
+            "OPT-AB-CI",
+            "OPT-AB-EGD",
+            "OPT-IO-CI",
+            "OPT-LEN-VP4",
+            "OPT-LEN-BURDEN",
+            "OPT-REGO-TOL",
+            "OPT-LEN-BILE",
+            "ALG-5-OVERDUE",
+            "OPT-2L-AFTER-IO",
+            "OPT-2L-UNDEFINED",
+        )
+    ]
     assert all(RULES[i].flag for i in flaggable)
 
 

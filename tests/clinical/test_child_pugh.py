@@ -19,23 +19,17 @@ from cases.clinical.scores import (
 from .builders import clinical, imaging, lab, make_case, only, out, run, session
 
 
-@pytest.mark.parametrize(
-    "value, points", [(1.99, 1), (2.0, 2), (2.5, 2), (3.0, 2), (3.01, 3), (50, 3)]
-)
+@pytest.mark.parametrize("value, points", [(1.99, 1), (2.0, 2), (2.5, 2), (3.0, 2), (3.01, 3), (50, 3)])
 def test_bilirubin_bands_include_2_and_3(value: float, points: int) -> None:
     assert bilirubin_points(value) == points
 
 
-@pytest.mark.parametrize(
-    "value, points", [(3.6, 1), (3.51, 1), (3.5, 2), (2.8, 2), (2.79, 3), (1.0, 3)]
-)
+@pytest.mark.parametrize("value, points", [(3.6, 1), (3.51, 1), (3.5, 2), (2.8, 2), (2.79, 3), (1.0, 3)])
 def test_albumin_bands_include_2_8_and_3_5(value: float, points: int) -> None:
     assert albumin_points(value) == points
 
 
-@pytest.mark.parametrize(
-    "value, points", [(1.69, 1), (1.7, 2), (2.3, 2), (2.31, 3)]
-)
+@pytest.mark.parametrize("value, points", [(1.69, 1), (1.7, 2), (2.3, 2), (2.31, 3)])
 def test_inr_bands_include_1_7_and_2_3(value: float, points: int) -> None:
     assert inr_points(value) == points
 
@@ -69,7 +63,10 @@ def test_class_c_inferred_with_missing_items() -> None:
 
 def test_class_never_inferred_a_or_b_from_incomplete_score() -> None:
     # 7 known + 2 missing = 9 at best: could be B or C, so no class.
-    doc = make_case(labs=[lab(bilirubin_mg_dl=2.5, albumin_g_dl=3.0, inr=1.8)], clinical=[clinical(ascites=None, encephalopathy="grade_1_2")])
+    doc = make_case(
+        labs=[lab(bilirubin_mg_dl=2.5, albumin_g_dl=3.0, inr=1.8)],
+        clinical=[clinical(ascites=None, encephalopathy="grade_1_2")],
+    )
     cp = run(doc).child_pugh
     assert cp.cp_class is None and cp.points is None
     assert cp.missing == ("clinical.ascites",)
@@ -102,7 +99,15 @@ def test_labs_are_latest_per_analyte() -> None:
 
 @pytest.mark.parametrize(
     "score, grade",
-    [(-2.61, "1"), (-2.60, "1"), (-2.5999, "2a"), (-2.27, "2a"), (-2.2699, "2b"), (-1.39, "2b"), (-1.3899, "3")],
+    [
+        (-2.61, "1"),
+        (-2.60, "1"),
+        (-2.5999, "2a"),
+        (-2.27, "2a"),
+        (-2.2699, "2b"),
+        (-1.39, "2b"),
+        (-1.3899, "3"),
+    ],
 )
 def test_albi_grade_boundaries(score: float, grade: str) -> None:
     assert albi_grade(score) == grade
@@ -115,7 +120,14 @@ def test_albi_formula() -> None:
 
 @pytest.mark.parametrize(
     "albumin, grade, shown",
-    [(4.02, "1", -2.6), (4.01, "2a", -2.59), (3.63, "2a", -2.27), (3.62, "2b", -2.26), (2.60, "2b", -1.4), (2.59, "3", -1.39)],
+    [
+        (4.02, "1", -2.6),
+        (4.01, "2a", -2.59),
+        (3.63, "2a", -2.27),
+        (3.62, "2b", -2.26),
+        (2.60, "2b", -1.4),
+        (2.59, "3", -1.39),
+    ],
 )
 def test_albi_cases_near_each_boundary(albumin: float, grade: str, shown: float) -> None:
     # bilirubin 1.0 mg/dL; albumin chosen to land just either side of −2.60 / −2.27 / −1.39.
@@ -183,7 +195,13 @@ def test_up_to_seven_missing_size() -> None:
     "overrides, stage",
     [
         ({"patient__ecog": 3}, "D"),
-        ({"labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)], "clinical": [clinical(ascites="moderate_severe")]}, "D"),
+        (
+            {
+                "labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)],
+                "clinical": [clinical(ascites="moderate_severe")],
+            },
+            "D",
+        ),
         ({"patient__ecog": 1}, "C"),
         ({"patient__ecog": 2, "imaging": []}, "C"),
         ({"imaging": [imaging(portal_vein_invasion="vp1")]}, "C"),
@@ -227,14 +245,19 @@ def test_bclc_child_pugh_b_note() -> None:
 # --- ART --------------------------------------------------------------------------------------
 
 
-def _art_case(ast_now: float, albumin_now: float, last: str, earlier: tuple[str, ...] = ()) -> dict[str, object]:
+def _art_case(
+    ast_now: float, albumin_now: float, last: str, earlier: tuple[str, ...] = ()
+) -> dict[str, object]:
     """ART before the next TACE: ``last`` is the latest session's response, ``earlier`` the
     responses of sessions before it."""
     dates = ("2026-04-01", "2026-05-15", "2026-06-01")[: len(earlier)]
     return make_case(
         labs=[lab("2026-03-20", ast_u_l=40), lab("2026-11-20", ast_u_l=ast_now, albumin_g_dl=albumin_now)],
         clinical=[clinical("2026-03-20"), clinical("2026-11-20")],
-        tace_sessions=[*(session(d, r) for d, r in zip(dates, earlier)), session("2026-07-01", last)],
+        tace_sessions=[
+            *(session(d, r) for d, r in zip(dates, earlier, strict=False)),
+            session("2026-07-01", last),
+        ],
     )
 
 

@@ -25,7 +25,10 @@ from .builders import (
 AB, DT, LEN, SORA = "atezolizumab_bevacizumab", "durvalumab_tremelimumab", "lenvatinib", "sorafenib"
 REGO, CABO, PEMBRO, RAM = "regorafenib", "cabozantinib", "pembrolizumab", "ramucirumab"
 CP_B = {"labs": [lab(bilirubin_mg_dl=2.2, albumin_g_dl=3.0)]}  # B7
-CP_C = {"labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)], "clinical": [clinical(ascites="moderate_severe")]}
+CP_C = {
+    "labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)],
+    "clinical": [clinical(ascites="moderate_severe")],
+}
 
 
 def test_options_list_all_eight_in_order() -> None:
@@ -154,10 +157,18 @@ def test_no_endoscopy_names_endoscopies_date() -> None:
 
 @pytest.mark.parametrize(
     "varices, treated, want",
-    [("none", None, "recommended"), ("large", True, "recommended"), ("large", False, "needs_workup"), ("small", None, "needs_workup"), (None, None, "needs_workup")],
+    [
+        ("none", None, "recommended"),
+        ("large", True, "recommended"),
+        ("large", False, "needs_workup"),
+        ("small", None, "needs_workup"),
+        (None, None, "needs_workup"),
+    ],
 )
 def test_varices_absent_or_treated(varices: str | None, treated: bool | None, want: str) -> None:
-    assert status(run(make_case(endoscopies=[endoscopy(varices=varices, varices_treated=treated)])), AB) == want
+    assert (
+        status(run(make_case(endoscopies=[endoscopy(varices=varices, varices_treated=treated)])), AB) == want
+    )
 
 
 def test_ab_contraindicated_lenvatinib_recommended() -> None:
@@ -254,31 +265,45 @@ def test_after_atezolizumab_bevacizumab() -> None:
 
 
 def test_after_durvalumab_tremelimumab_lenvatinib_vp4() -> None:
-    a = run(make_case(
-        systemic_therapies=[therapy(DT, "2025-07-01", "intolerance", end="2025-09-01")],
-        imaging=[imaging(portal_vein_invasion="vp4")],
-    ))
+    a = run(
+        make_case(
+            systemic_therapies=[therapy(DT, "2025-07-01", "intolerance", end="2025-09-01")],
+            imaging=[imaging(portal_vein_invasion="vp4")],
+        )
+    )
     assert status(a, LEN) == "contraindicated" and status(a, SORA) == "eligible"
 
 
 def test_after_sorafenib_progression() -> None:
-    a = run(make_case(
-        systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-10-15", tolerated=True)],
-        labs=[lab(afp_ng_ml=400)],
-    ))
+    a = run(
+        make_case(
+            systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-10-15", tolerated=True)],
+            labs=[lab(afp_ng_ml=400)],
+        )
+    )
     assert [status(a, r) for r in OPTION_REGIMENS] == [
-        "not_indicated", "not_indicated", "not_indicated", "not_indicated",
-        "eligible", "eligible", "eligible", "eligible",
+        "not_indicated",
+        "not_indicated",
+        "not_indicated",
+        "not_indicated",
+        "eligible",
+        "eligible",
+        "eligible",
+        "eligible",
     ]
     assert a.recommended is None and a.algorithm.current_step == "ALG-4"
 
 
-@pytest.mark.parametrize("afp, want", [(399, "not_indicated"), (400, "eligible"), (None, "insufficient_data")])
+@pytest.mark.parametrize(
+    "afp, want", [(399, "not_indicated"), (400, "eligible"), (None, "insufficient_data")]
+)
 def test_ramucirumab_afp_400(afp: float | None, want: str) -> None:
-    a = run(make_case(
-        systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-10-15", tolerated=True)],
-        labs=[lab(afp_ng_ml=afp)],
-    ))
+    a = run(
+        make_case(
+            systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-10-15", tolerated=True)],
+            labs=[lab(afp_ng_ml=afp)],
+        )
+    )
     assert status(a, RAM) == want
     if want != "eligible":
         assert a.option(RAM).reasons == ("OPT-RAM-AFP",)
@@ -286,19 +311,30 @@ def test_ramucirumab_afp_400(afp: float | None, want: str) -> None:
 
 
 def test_ramucirumab_uses_latest_afp() -> None:
-    a = run(make_case(
-        systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-10-15", tolerated=True)],
-        labs=[lab(afp_ng_ml=None), only("2026-01-01", afp_ng_ml=900), only("2026-11-01", afp_ng_ml=390)],
-    ))
+    a = run(
+        make_case(
+            systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-10-15", tolerated=True)],
+            labs=[lab(afp_ng_ml=None), only("2026-01-01", afp_ng_ml=900), only("2026-11-01", afp_ng_ml=390)],
+        )
+    )
     assert status(a, RAM) == "not_indicated"
 
 
 @pytest.mark.parametrize(
     "outcome, tolerated, want",
-    [("progression", True, "eligible"), ("progression", False, "contraindicated"), ("intolerance", None, "contraindicated"), ("progression", None, "insufficient_data")],
+    [
+        ("progression", True, "eligible"),
+        ("progression", False, "contraindicated"),
+        ("intolerance", None, "contraindicated"),
+        ("progression", None, "insufficient_data"),
+    ],
 )
 def test_regorafenib_needs_tolerated_sorafenib(outcome: str, tolerated: bool | None, want: str) -> None:
-    a = run(make_case(systemic_therapies=[therapy(SORA, "2025-07-01", outcome, end="2026-01-01", tolerated=tolerated)]))
+    a = run(
+        make_case(
+            systemic_therapies=[therapy(SORA, "2025-07-01", outcome, end="2026-01-01", tolerated=tolerated)]
+        )
+    )
     assert status(a, REGO) == want
     if want == "insufficient_data":
         assert a.option(REGO).missing == ("systemic_therapies.tolerated",)
@@ -306,10 +342,12 @@ def test_regorafenib_needs_tolerated_sorafenib(outcome: str, tolerated: bool | N
 
 
 def test_pembrolizumab_immunotherapy_contraindication() -> None:
-    a = run(make_case(
-        systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-01-01", tolerated=True)],
-        contraindications__immunotherapy=True,
-    ))
+    a = run(
+        make_case(
+            systemic_therapies=[therapy(SORA, "2025-07-01", "progression", end="2026-01-01", tolerated=True)],
+            contraindications__immunotherapy=True,
+        )
+    )
     assert status(a, PEMBRO) == "contraindicated" and a.option(PEMBRO).reasons == ("OPT-IO-CI",)
     assert "OPT-IO-CI" in flag_ids(a)
 
@@ -319,7 +357,10 @@ def test_pembrolizumab_immunotherapy_contraindication() -> None:
     [
         [therapy(LEN, "2025-07-01", "progression", end="2026-01-01")],
         [therapy("other", "2025-07-01", "intolerance", end="2026-01-01")],
-        [therapy(AB, "2025-01-01", "progression", end="2025-06-01"), therapy(SORA, "2025-06-10", "progression", end="2026-01-01", tolerated=True)],
+        [
+            therapy(AB, "2025-01-01", "progression", end="2025-06-01"),
+            therapy(SORA, "2025-06-10", "progression", end="2026-01-01", tolerated=True),
+        ],
     ],
 )
 def test_second_line_undefined(therapies: list[dict[str, object]]) -> None:
@@ -334,10 +375,14 @@ def test_second_line_undefined(therapies: list[dict[str, object]]) -> None:
 
 def test_last_failed_regimen_by_start_date_decides() -> None:
     # Listed out of order; the stopped regimen does not count towards the line.
-    a = run(make_case(systemic_therapies=[
-        therapy(SORA, "2026-01-01", "progression", end="2026-06-01", tolerated=True),
-        therapy(AB, "2025-01-01", "stopped", end="2025-06-01"),
-    ]))
+    a = run(
+        make_case(
+            systemic_therapies=[
+                therapy(SORA, "2026-01-01", "progression", end="2026-06-01", tolerated=True),
+                therapy(AB, "2025-01-01", "stopped", end="2025-06-01"),
+            ]
+        )
+    )
     assert a.line == 2 and status(a, REGO) == "eligible"
 
 

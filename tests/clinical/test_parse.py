@@ -44,7 +44,10 @@ def test_valid_case_parses() -> None:
         (make_case(labs=[lab(bilirubin_mg_dl=0.05)]), "labs[0].bilirubin_mg_dl: 0.05 is outside"),
         (make_case(labs=[lab(inr=16)]), "labs[0].inr: 16 is outside"),
         (make_case(imaging=[imaging(largest_cm=41)]), "imaging[0].largest_cm: 41 is outside"),
-        (make_case(imaging=[imaging(liver_involvement_pct=101)]), "imaging[0].liver_involvement_pct: 101 is outside"),
+        (
+            make_case(imaging=[imaging(liver_involvement_pct=101)]),
+            "imaging[0].liver_involvement_pct: 101 is outside",
+        ),
         (make_case(baseline_tumor_count=101), "baseline_tumor_count: 101 is outside"),
     ],
 )
@@ -57,7 +60,10 @@ def test_ranges(doc: dict[str, Any], message: str) -> None:
     [
         (make_case(patient__ecog=1.5), "patient.ecog"),
         (make_case(patient__age=64.5), "patient.age"),
-        (make_case(tace_sessions=[session("2026-04-01", tumor_count_after=2.5)]), "tace_sessions[0].tumor_count_after"),
+        (
+            make_case(tace_sessions=[session("2026-04-01", tumor_count_after=2.5)]),
+            "tace_sessions[0].tumor_count_after",
+        ),
         (make_case(imaging=[imaging(nodule_count=1.1)]), "imaging[0].nodule_count"),
     ],
 )
@@ -100,7 +106,10 @@ def test_bool_is_not_a_number_message() -> None:
         (make_case(clinical=[{"date": "2026-11-20", "ascites": "severe"}]), "clinical[0].ascites"),
         (make_case(imaging=[imaging(portal_vein_invasion="vp5")]), "imaging[0].portal_vein_invasion"),
         (make_case(tace_sessions=[session("2026-04-01", "sd")]), "tace_sessions[0].response"),
-        (make_case(systemic_therapies=[therapy("nivolumab", "2026-01-01", "stopped")]), "systemic_therapies[0].regimen"),
+        (
+            make_case(systemic_therapies=[therapy("nivolumab", "2026-01-01", "stopped")]),
+            "systemic_therapies[0].regimen",
+        ),
         (make_case(proposal="wait_and_see"), "proposal"),
         (make_case(format="hcc-case/2"), "format"),
     ],
@@ -128,9 +137,18 @@ def test_unknown_keys(doc: dict[str, Any], path: str) -> None:
         (make_case(format=None), "format"),
         (make_case(as_of=None), "as_of"),
         (make_case(labs=[{"albumin_g_dl": 3.9}]), "labs[0].date"),
-        (make_case(systemic_therapies=[{"regimen": "sorafenib", "start": "2026-01-01"}]), "systemic_therapies[0].outcome"),
-        (make_case(systemic_therapies=[{"regimen": "sorafenib", "outcome": "stopped"}]), "systemic_therapies[0].start"),
-        (make_case(systemic_therapies=[{"start": "2026-01-01", "outcome": "stopped"}]), "systemic_therapies[0].regimen"),
+        (
+            make_case(systemic_therapies=[{"regimen": "sorafenib", "start": "2026-01-01"}]),
+            "systemic_therapies[0].outcome",
+        ),
+        (
+            make_case(systemic_therapies=[{"regimen": "sorafenib", "outcome": "stopped"}]),
+            "systemic_therapies[0].start",
+        ),
+        (
+            make_case(systemic_therapies=[{"start": "2026-01-01", "outcome": "stopped"}]),
+            "systemic_therapies[0].regimen",
+        ),
     ],
 )
 def test_required_keys(doc: dict[str, Any], path: str) -> None:
@@ -139,7 +157,12 @@ def test_required_keys(doc: dict[str, Any], path: str) -> None:
 
 @pytest.mark.parametrize(
     "value, words",
-    [("2026-02-30", "not a valid calendar date"), ("2026-13-01", "not a valid calendar date"), ("27.11.2026", "YYYY-MM-DD"), ("20261127", "YYYY-MM-DD")],
+    [
+        ("2026-02-30", "not a valid calendar date"),
+        ("2026-13-01", "not a valid calendar date"),
+        ("27.11.2026", "YYYY-MM-DD"),
+        ("20261127", "YYYY-MM-DD"),
+    ],
 )
 def test_invalid_dates(value: str, words: str) -> None:
     msg = one(make_case(labs=[lab(value)]))
@@ -151,8 +174,14 @@ def test_invalid_dates(value: str, words: str) -> None:
     [
         (make_case(labs=[lab("2026-11-28")]), "labs[0].date"),
         (make_case(imaging=[imaging("2027-01-01")]), "imaging[0].date"),
-        (make_case(tace_sessions=[session("2026-04-01", response_date="2026-12-01")]), "tace_sessions[0].response_date"),
-        (make_case(systemic_therapies=[therapy("sorafenib", "2026-12-01", "ongoing")]), "systemic_therapies[0].start"),
+        (
+            make_case(tace_sessions=[session("2026-04-01", response_date="2026-12-01")]),
+            "tace_sessions[0].response_date",
+        ),
+        (
+            make_case(systemic_therapies=[therapy("sorafenib", "2026-12-01", "ongoing")]),
+            "systemic_therapies[0].start",
+        ),
     ],
 )
 def test_dates_after_as_of(doc: dict[str, Any], path: str) -> None:
@@ -176,7 +205,14 @@ def test_end_on_ongoing_therapy() -> None:
 
 
 def test_more_than_one_ongoing_therapy() -> None:
-    msg = one(make_case(systemic_therapies=[therapy("sorafenib", "2026-02-01", "ongoing"), therapy("lenvatinib", "2026-03-01", "ongoing")]))
+    msg = one(
+        make_case(
+            systemic_therapies=[
+                therapy("sorafenib", "2026-02-01", "ongoing"),
+                therapy("lenvatinib", "2026-03-01", "ongoing"),
+            ]
+        )
+    )
     assert msg.startswith("systemic_therapies[1].outcome:")
 
 
@@ -195,7 +231,9 @@ def test_same_date_duplicates(doc: dict[str, Any], path: str) -> None:
 
 
 def test_two_labs_on_one_date_with_different_analytes_are_fine() -> None:
-    parse_case(make_case(labs=[{"date": "2026-11-20", "albumin_g_dl": 3.9}, {"date": "2026-11-20", "inr": 1.1}]))
+    parse_case(
+        make_case(labs=[{"date": "2026-11-20", "albumin_g_dl": 3.9}, {"date": "2026-11-20", "inr": 1.1}])
+    )
 
 
 def test_null_inside_a_list() -> None:
@@ -230,24 +268,40 @@ def test_all_problems_are_collected() -> None:
     doc = make_case(labs=[lab(albumin_g_dl=35, inr=True)], patient__ecog=7, extra=1)
     found = problems(doc)
     assert len(found) == 4
-    assert {p.split(":")[0] for p in found} == {"labs[0].albumin_g_dl", "labs[0].inr", "patient.ecog", "extra"}
+    assert {p.split(":")[0] for p in found} == {
+        "labs[0].albumin_g_dl",
+        "labs[0].inr",
+        "patient.ecog",
+        "extra",
+    }
 
 
 def test_nan_and_huge_numbers() -> None:
-    assert "not a number" in one('{"format": "hcc-case/1", "as_of": "2026-11-27", "patient": {"weight_kg": NaN}}')
-    assert one('{"format": "hcc-case/1", "as_of": "2026-11-27", "patient": {"age": 1' + "0" * 400 + "}}").startswith("patient.age:")
+    assert "not a number" in one(
+        '{"format": "hcc-case/1", "as_of": "2026-11-27", "patient": {"weight_kg": NaN}}'
+    )
+    assert one(
+        '{"format": "hcc-case/1", "as_of": "2026-11-27", "patient": {"age": 1' + "0" * 400 + "}}"
+    ).startswith("patient.age:")
 
 
 # --- round trip -------------------------------------------------------------------------------
 
 
 def test_export_parse_round_trip() -> None:
-    doc = make_case(proposal="lenvatinib", systemic_therapies=[therapy("sorafenib", "2025-01-01", "progression", end="2025-06-01", tolerated=True)])
+    doc = make_case(
+        proposal="lenvatinib",
+        systemic_therapies=[
+            therapy("sorafenib", "2025-01-01", "progression", end="2025-06-01", tolerated=True)
+        ],
+    )
     first = parse_case(doc)
     exported = case_to_document(first.facts, first.as_of, first.proposal)
     second = parse_case(json.loads(json.dumps(exported)))
     assert second == first
-    assert case_to_json(second.facts, second.as_of, second.proposal) == json.dumps(exported, indent=2, ensure_ascii=False)
+    assert case_to_json(second.facts, second.as_of, second.proposal) == json.dumps(
+        exported, indent=2, ensure_ascii=False
+    )
 
 
 def test_export_leaves_out_unrecorded_values() -> None:
@@ -281,11 +335,14 @@ def test_cli_proposal_argument_wins(tmp_path: Path) -> None:
     assert "PIT-CONTINUE-REFRACTORY" in ids and "PIT-TACE-SORA" not in ids
 
 
-@pytest.mark.parametrize("content, proposal, needle", [
-    ("{", None, "invalid JSON"),
-    (json.dumps(make_case(labs=[lab(albumin_g_dl=35)], patient__ecog=9)), None, "patient.ecog"),
-    (json.dumps(make_case()), "homeopathy", "--proposal"),
-])
+@pytest.mark.parametrize(
+    "content, proposal, needle",
+    [
+        ("{", None, "invalid JSON"),
+        (json.dumps(make_case(labs=[lab(albumin_g_dl=35)], patient__ecog=9)), None, "patient.ecog"),
+        (json.dumps(make_case()), "homeopathy", "--proposal"),
+    ],
+)
 def test_cli_invalid_input(tmp_path: Path, content: str, proposal: str | None, needle: str) -> None:
     f = tmp_path / "c.json"
     f.write_text(content, encoding="utf-8")

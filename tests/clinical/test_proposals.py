@@ -9,7 +9,10 @@ from cases.clinical import assess, parse_case
 from .builders import clinical, endoscopy, flag_ids, imaging, lab, make_case, run, therapy
 
 CP_B = {"labs": [lab(bilirubin_mg_dl=2.2, albumin_g_dl=3.0)]}
-CP_C = {"labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)], "clinical": [clinical(ascites="moderate_severe")]}
+CP_C = {
+    "labs": [lab(bilirubin_mg_dl=3.5, albumin_g_dl=2.5, inr=1.9)],
+    "clinical": [clinical(ascites="moderate_severe")],
+}
 AFTER_SORA = [therapy("sorafenib", "2025-07-01", "progression", end="2026-10-15", tolerated=True)]
 
 
@@ -31,13 +34,25 @@ def test_no_proposal_no_pit_flags() -> None:
         ("continue_tace", CP_C, "PIT-CPC"),
         ("resection", CP_C, "PIT-CPC"),
         ("atezolizumab_bevacizumab", {"endoscopies": []}, "PIT-AB-EGD"),
-        ("tace_durvalumab_bevacizumab", {"endoscopies": [endoscopy(varices="large", varices_treated=False)]}, "PIT-AB-EGD"),
+        (
+            "tace_durvalumab_bevacizumab",
+            {"endoscopies": [endoscopy(varices="large", varices_treated=False)]},
+            "PIT-AB-EGD",
+        ),
         ("atezolizumab_bevacizumab", {"contraindications__bevacizumab": True}, "PIT-BEV-CI"),
         ("lenvatinib", {"imaging": [imaging(portal_vein_invasion="vp4")]}, "PIT-LEN-VP4"),
         ("tace_lenvatinib_pd1", {"imaging": [imaging(portal_vein_invasion="vp4")]}, "PIT-LEN-VP4"),
         ("tace_lenvatinib", {"imaging": [imaging(liver_involvement_pct=50)]}, "PIT-LEN-BURDEN"),
         ("regorafenib", {}, "PIT-REGO-INTOL"),
-        ("regorafenib", {"systemic_therapies": [therapy("sorafenib", "2025-07-01", "progression", end="2026-01-01", tolerated=False)]}, "PIT-REGO-INTOL"),
+        (
+            "regorafenib",
+            {
+                "systemic_therapies": [
+                    therapy("sorafenib", "2025-07-01", "progression", end="2026-01-01", tolerated=False)
+                ]
+            },
+            "PIT-REGO-INTOL",
+        ),
         ("ramucirumab", {"systemic_therapies": AFTER_SORA, "labs": [lab(afp_ng_ml=399)]}, "PIT-RAM-AFP"),
         ("pembrolizumab", {"contraindications__immunotherapy": True}, "PIT-IO-CI"),
         ("tace_lenvatinib_pd1", {"contraindications__immunotherapy": True}, "PIT-IO-CI"),
@@ -101,14 +116,24 @@ def test_continue_tace_while_refractory() -> None:
     assert f.to_dict()["evidence"] == {"criteria_met": ["TR-NORESP"]}
 
 
-@pytest.mark.parametrize("proposal", ["tace_lenvatinib", "tace_lenvatinib_pd1", "tace_durvalumab_bevacizumab"])
+@pytest.mark.parametrize(
+    "proposal", ["tace_lenvatinib", "tace_lenvatinib_pd1", "tace_durvalumab_bevacizumab"]
+)
 def test_investigational_combinations(proposal: str) -> None:
     a = run(make_case(), proposal)
     assert a.flag("PIT-INVESTIGATIONAL") is not None
     assert a.flag("PIT-LIVER-MONITOR") is not None
 
 
-@pytest.mark.parametrize("proposal, systemic", [("cabozantinib", True), ("adjuvant_sorafenib_after_tace", True), ("resection", False), ("clinical_trial", False)])
+@pytest.mark.parametrize(
+    "proposal, systemic",
+    [
+        ("cabozantinib", True),
+        ("adjuvant_sorafenib_after_tace", True),
+        ("resection", False),
+        ("clinical_trial", False),
+    ],
+)
 def test_liver_monitor_info_for_systemic_plans(proposal: str, systemic: bool) -> None:
     f = run(make_case(), proposal).flag("PIT-LIVER-MONITOR")
     assert (f is not None) is systemic
@@ -117,11 +142,13 @@ def test_liver_monitor_info_for_systemic_plans(proposal: str, systemic: bool) ->
 
 
 def test_flags_sorted_stop_warning_info_then_id() -> None:
-    a = run(make_case(endoscopies=[], contraindications__bevacizumab=None, **CP_B), "tace_durvalumab_bevacizumab")
+    a = run(
+        make_case(endoscopies=[], contraindications__bevacizumab=None, **CP_B), "tace_durvalumab_bevacizumab"
+    )
     order = {"stop": 0, "warning": 1, "info": 2}
     keys = [(order[f.severity], f.id) for f in a.flags]
     assert keys == sorted(keys)
-    assert [f.severity for f in a.flags][0] == "stop"
+    assert next(f.severity for f in a.flags) == "stop"
 
 
 def test_stop_severity_only_on_pit_flags() -> None:

@@ -50,7 +50,9 @@ def test_new_vascular_invasion_recorded_at_a_session() -> None:
     a = run(make_case(tace_sessions=sessions))
     assert a.refractoriness.status == "refractory"
     c = a.refractoriness.criterion("TR-VASC")
-    assert c.status == "met" and c.evidence["sessions"] == [session("2026-07-01")["date"]] or c.status == "met"
+    assert (
+        c.status == "met" and c.evidence["sessions"] == [session("2026-07-01")["date"]]
+    ) or c.status == "met"
 
 
 def test_vascular_invasion_on_imaging_after_first_tace() -> None:
@@ -95,7 +97,9 @@ def test_post_tace_imaging_that_does_not_say_is_insufficient() -> None:
 
 
 def test_session_without_the_field_is_insufficient() -> None:
-    doc = make_case(tace_sessions=[session("2026-04-01", "PR"), session("2026-07-01", "PR", new_extrahepatic_spread=None)])
+    doc = make_case(
+        tace_sessions=[session("2026-04-01", "PR"), session("2026-07-01", "PR", new_extrahepatic_spread=None)]
+    )
     c = criteria(doc)["TR-EHS"]
     assert c["status"] == "insufficient_data"
     assert c["missing"] == ["tace_sessions.new_extrahepatic_spread"]

@@ -19,12 +19,12 @@ from cases.clinical.refractoriness import no_response
 from cases.clinical.view import CaseView
 
 from .builders import (
+    clinical,
     days_before,
     endoscopy,
     flag_ids,
     imaging,
     lab,
-    clinical,
     make_case,
     out,
     run,
@@ -61,7 +61,7 @@ def test_unrecorded_response_only_matters_when_it_could_change_the_verdict(
     responses: tuple[str | None, ...], want: str
 ) -> None:
     dates = ("2026-04-01", "2026-06-01", "2026-08-01")
-    doc = make_case(tace_sessions=[session(d, r) for d, r in zip(dates, responses)])
+    doc = make_case(tace_sessions=[session(d, r) for d, r in zip(dates, responses, strict=False)])
     c = criterion(doc, "TR-NORESP")
     assert c["status"] == want
     if want == "insufficient_data":
@@ -76,7 +76,9 @@ RESPONSE_OR_BLANK = st.sampled_from(["CR", "PR", "SD", "PD", "NE", "pending", No
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(RESPONSE_OR_BLANK, min_size=2, max_size=6), st.lists(st.integers(0, 250), min_size=6, max_size=6))
+@given(
+    st.lists(RESPONSE_OR_BLANK, min_size=2, max_size=6), st.lists(st.integers(0, 250), min_size=6, max_size=6)
+)
 def test_tr_noresp_agrees_with_trying_every_filling(responses: list[str | None], gaps: list[int]) -> None:
     """The engine's pair search gives what filling every unrecorded response every way gives."""
     day = datetime.date(2025, 1, 1)
@@ -87,14 +89,16 @@ def test_tr_noresp_agrees_with_trying_every_filling(responses: list[str | None],
     as_of = dates[-1] + datetime.timedelta(days=1)
 
     def verdict(filled: list[str | None]) -> str:
-        facts = CaseFacts(tace_sessions=tuple(TaceSession(date=d, response=r) for d, r in zip(dates, filled)))
+        facts = CaseFacts(
+            tace_sessions=tuple(TaceSession(date=d, response=r) for d, r in zip(dates, filled, strict=False))
+        )
         return no_response(CaseView(facts, as_of)).status
 
     blanks = [i for i, r in enumerate(responses) if r is None]
     outcomes = set()
     for choice in itertools.product(("pending", "CR", "SD"), repeat=len(blanks)):
         filled = list(responses)
-        for i, value in zip(blanks, choice):
+        for i, value in zip(blanks, choice, strict=False):
             filled[i] = value
         outcomes.add(verdict(filled))
     expected = outcomes.pop() if len(outcomes) == 1 else "insufficient_data"
@@ -135,7 +139,9 @@ def test_two_sessions_with_one_pending_is_unknown_not_continue_tace() -> None:
         (None, None),  # no imaging before TACE
     ],
 )
-def test_vascular_invasion_says_whether_it_was_present_before_tace(before: dict[str, Any] | None, want: bool | None) -> None:
+def test_vascular_invasion_says_whether_it_was_present_before_tace(
+    before: dict[str, Any] | None, want: bool | None
+) -> None:
     images = [imaging("2026-11-10", portal_vein_invasion="vp2")]
     if before is not None:
         images.insert(0, imaging("2026-03-01", **before))
@@ -144,7 +150,10 @@ def test_vascular_invasion_says_whether_it_was_present_before_tace(before: dict[
 
 
 def test_extrahepatic_spread_new_after_tace() -> None:
-    images = [imaging("2026-03-01", extrahepatic_spread=False), imaging("2026-11-10", extrahepatic_spread=True)]
+    images = [
+        imaging("2026-03-01", extrahepatic_spread=False),
+        imaging("2026-11-10", extrahepatic_spread=True),
+    ]
     c = criterion(make_case(imaging=images), "TR-EHS")
     assert c["status"] == "met" and c["evidence"]["present_before_tace"] is False
 
@@ -185,8 +194,13 @@ def test_weigh_switch_holds_back_the_open_options_without_ranking_them() -> None
 
 
 def test_weigh_switch_keeps_vp4_exclusions_and_contraindications() -> None:
-    a = run(make_case(**WEIGH, imaging=[imaging(portal_vein_invasion="vp4", date="2026-03-01")],
-                      contraindications__bevacizumab=True))
+    a = run(
+        make_case(
+            **WEIGH,
+            imaging=[imaging(portal_vein_invasion="vp4", date="2026-03-01")],
+            contraindications__bevacizumab=True,
+        )
+    )
     # Vp4 on pre-TACE imaging only: TR-VASC has no post-TACE imaging and sessions record none.
     assert a.refractoriness.status == "not_refractory"
     assert status(a, AB) == "contraindicated" and a.option(AB).reasons == ("OPT-AB-CI",)
@@ -206,8 +220,10 @@ def test_weigh_switch_keeps_what_an_option_would_need_but_raises_no_workup_warni
 
 # --- E. refractoriness unknown ------------------------------------------------------------------
 
-UNKNOWN = {"imaging": [imaging(portal_vein_invasion=None)], "tace_sessions": [
-    session("2026-04-01", "PR"), session("2026-07-01", "SD"), session("2026-09-15", "PR")]}
+UNKNOWN = {
+    "imaging": [imaging(portal_vein_invasion=None)],
+    "tace_sessions": [session("2026-04-01", "PR"), session("2026-07-01", "SD"), session("2026-09-15", "PR")],
+}
 
 
 def test_unknown_refractoriness_keeps_contraindications_and_holds_back_the_rest() -> None:
@@ -235,9 +251,15 @@ def test_unknown_refractoriness_with_vp4_keeps_the_lenvatinib_exclusion() -> Non
 
 @pytest.mark.parametrize(
     "portal, want, missing",
-    [("vp3", "eligible", ()), ("vp4", "not_indicated", ()), (None, "insufficient_data", ("imaging.portal_vein_invasion",))],
+    [
+        ("vp3", "eligible", ()),
+        ("vp4", "not_indicated", ()),
+        (None, "insufficient_data", ("imaging.portal_vein_invasion",)),
+    ],
 )
-def test_durvalumab_tremelimumab_by_portal_vein(portal: str | None, want: str, missing: tuple[str, ...]) -> None:
+def test_durvalumab_tremelimumab_by_portal_vein(
+    portal: str | None, want: str, missing: tuple[str, ...]
+) -> None:
     # Refractory by non-response (default sessions) whatever the portal vein shows.
     a = run(make_case(imaging=[imaging(portal_vein_invasion=portal)]))
     assert a.refractoriness.status == "refractory"
@@ -256,7 +278,9 @@ def test_durvalumab_tremelimumab_contraindication_comes_before_vp4() -> None:
 AFTER_AB = [therapy(AB, "2025-07-01", "progression", end="2026-09-20")]
 
 
-@pytest.mark.parametrize("afp, want", [(399.9, "not_indicated"), (400, "eligible"), (None, "insufficient_data")])
+@pytest.mark.parametrize(
+    "afp, want", [(399.9, "not_indicated"), (400, "eligible"), (None, "insufficient_data")]
+)
 def test_ramucirumab_after_immunotherapy_by_afp(afp: float | None, want: str) -> None:
     a = run(make_case(systemic_therapies=AFTER_AB, labs=[lab(afp_ng_ml=afp)]), RAM)
     assert a.line == 2 and status(a, RAM) == want
@@ -282,8 +306,12 @@ def test_after_immunotherapy_an_unrecorded_answer_is_insufficient_data() -> None
 # --- H. regorafenib and an unrecorded sorafenib tolerance -----------------------------------------
 
 
-@pytest.mark.parametrize("tolerated, want, stop", [(None, "insufficient_data", False), (False, "contraindicated", True)])
-def test_regorafenib_with_tolerance_not_recorded_vs_false(tolerated: bool | None, want: str, stop: bool) -> None:
+@pytest.mark.parametrize(
+    "tolerated, want, stop", [(None, "insufficient_data", False), (False, "contraindicated", True)]
+)
+def test_regorafenib_with_tolerance_not_recorded_vs_false(
+    tolerated: bool | None, want: str, stop: bool
+) -> None:
     after_sorafenib = [therapy(SORA, "2025-07-01", "progression", end="2026-10-15", tolerated=tolerated)]
     a = run(make_case(systemic_therapies=after_sorafenib), REGO)
     assert status(a, REGO) == want
@@ -308,7 +336,9 @@ def test_proposing_the_ongoing_regimen_is_not_a_new_line(proposal: str, raised: 
 
 
 def test_proposing_the_ongoing_regimen_under_a_gate_keeps_the_gate_warning() -> None:
-    a = run(make_case(systemic_therapies=ON_LENVATINIB, labs=[lab(bilirubin_mg_dl=2.2, albumin_g_dl=3.2)]), LEN)
+    a = run(
+        make_case(systemic_therapies=ON_LENVATINIB, labs=[lab(bilirubin_mg_dl=2.2, albumin_g_dl=3.2)]), LEN
+    )
     assert a.child_pugh.label == "B7"
     ids = flag_ids(a)
     assert "PIT-NOT-INDICATED" not in ids and "GATE-CPB" in ids and "PIT-CPB" in ids

@@ -18,10 +18,16 @@ def sig(doc: dict[str, object], signal_id: str) -> tuple[str, dict[str, Any], tu
 SESSIONS = [session("2026-04-01", "PR"), session("2026-07-01", "SD"), session("2026-09-15", "SD")]
 
 
-def _moral_case(post_pivka: float, pre_pivka: float = 49.0, post_date: str = "2026-05-01") -> dict[str, object]:
+def _moral_case(
+    post_pivka: float, pre_pivka: float = 49.0, post_date: str = "2026-05-01"
+) -> dict[str, object]:
     # AFP 0 keeps the arithmetic plain: MoRAL = 11 × √PIVKA.
     return make_case(
-        labs=[lab(), only("2026-03-25", afp_ng_ml=0, pivka_mau_ml=pre_pivka), only(post_date, afp_ng_ml=0, pivka_mau_ml=post_pivka)],
+        labs=[
+            lab(),
+            only("2026-03-25", afp_ng_ml=0, pivka_mau_ml=pre_pivka),
+            only(post_date, afp_ng_ml=0, pivka_mau_ml=post_pivka),
+        ],
         tace_sessions=SESSIONS,
     )
 
@@ -69,7 +75,7 @@ def test_pi_moral_met_raises_a_warning() -> None:
 def test_pi_lesions(values: list[bool | None], status: str) -> None:
     sessions = [
         session(d, "SD", insufficient_lesion_response=v)
-        for d, v in zip(["2026-03-01", "2026-06-01", "2026-09-01"], values)
+        for d, v in zip(["2026-03-01", "2026-06-01", "2026-09-01"], values, strict=False)
     ]
     assert sig(make_case(tace_sessions=sessions), "PI-LESIONS")[0] == status
 
@@ -88,12 +94,17 @@ def test_pi_lesions(values: list[bool | None], status: str) -> None:
 )
 def test_pi_count(baseline: int | None, after: list[int | None], status: str) -> None:
     dates = ["2026-03-01", "2026-06-01", "2026-09-01"]
-    sessions = [session(d, "SD", tumor_count_after=c) for d, c in zip(dates, after)]
+    sessions = [session(d, "SD", tumor_count_after=c) for d, c in zip(dates, after, strict=False)]
     assert sig(make_case(tace_sessions=sessions, baseline_tumor_count=baseline), "PI-COUNT")[0] == status
 
 
 def test_pi_markers_afp_rising_three_times() -> None:
-    labs = [only("2026-03-01", afp_ng_ml=50), only("2026-02-01", afp_ng_ml=500), only("2026-05-01", afp_ng_ml=60), only("2026-08-01", afp_ng_ml=70)]
+    labs = [
+        only("2026-03-01", afp_ng_ml=50),
+        only("2026-02-01", afp_ng_ml=500),
+        only("2026-05-01", afp_ng_ml=60),
+        only("2026-08-01", afp_ng_ml=70),
+    ]
     status, evidence, _ = sig(make_case(labs=labs, tace_sessions=SESSIONS), "PI-MARKERS")
     assert status == "met"
     assert [p["value"] for p in evidence["afp_ng_ml"]] == [50, 60, 70]  # type: ignore[index]
@@ -101,12 +112,21 @@ def test_pi_markers_afp_rising_three_times() -> None:
 
 def test_pi_markers_only_values_from_the_last_pre_tace_on() -> None:
     # 10 → 20 before TACE, then 30: the sequence is [20, 30] only → insufficient.
-    labs = [only("2026-01-01", afp_ng_ml=10), only("2026-03-01", afp_ng_ml=20), only("2026-05-01", afp_ng_ml=30)]
+    labs = [
+        only("2026-01-01", afp_ng_ml=10),
+        only("2026-03-01", afp_ng_ml=20),
+        only("2026-05-01", afp_ng_ml=30),
+    ]
     assert sig(make_case(labs=labs, tace_sessions=SESSIONS), "PI-MARKERS")[0] == "insufficient_data"
 
 
 def test_pi_markers_must_end_rising() -> None:
-    labs = [only("2026-03-01", pivka_mau_ml=10), only("2026-05-01", pivka_mau_ml=20), only("2026-08-01", pivka_mau_ml=30), only("2026-10-01", pivka_mau_ml=30)]
+    labs = [
+        only("2026-03-01", pivka_mau_ml=10),
+        only("2026-05-01", pivka_mau_ml=20),
+        only("2026-08-01", pivka_mau_ml=30),
+        only("2026-10-01", pivka_mau_ml=30),
+    ]
     assert sig(make_case(labs=labs, tace_sessions=SESSIONS), "PI-MARKERS")[0] == "not_met"
 
 

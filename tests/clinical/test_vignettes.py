@@ -36,7 +36,8 @@ def _lookup(value: Any, path: list[str], full: str) -> Any:
             value = value[segment]
         elif isinstance(value, list):
             matches = [
-                item for item in value
+                item
+                for item in value
                 if isinstance(item, dict) and segment in (item.get("id"), item.get("regimen"))
             ]
             if len(matches) != 1:
@@ -79,7 +80,7 @@ def check_expect(expect: dict[str, Any], code: int, stdout: str, stderr: str) ->
         elif key == "flags.stop":
             stops = sorted(f["id"] for f in flags if f["severity"] == "stop")
             assert stops == sorted(want), f"stop flags {stops} != {sorted(want)}"
-        elif key.endswith(".include") or key.endswith(".exclude"):
+        elif key.endswith((".include", ".exclude")):
             base, _, mode = key.rpartition(".")
             got = _lookup(output, base.split("."), key)
             if not isinstance(got, list) or not isinstance(want, list):

@@ -38,7 +38,9 @@ def test_vp4_contraindicates_lenvatinib(demo_data, sign_in, live_server):
     open_edit(page, live_server, "HCC-0102")
     page.select_option("#id_portal_vein_invasion", "vp4")
     expect(option(page, "lenvatinib")).to_have_attribute("data-status", "contraindicated")
-    expect(page.locator('#eligibility-panel [data-flag="OPT-LEN-VP4"]')).to_have_attribute("data-severity", "warning")
+    expect(page.locator('#eligibility-panel [data-flag="OPT-LEN-VP4"]')).to_have_attribute(
+        "data-severity", "warning"
+    )
 
 
 def test_clearing_the_endoscopy_date_needs_workup(demo_data, sign_in, live_server):
@@ -49,7 +51,9 @@ def test_clearing_the_endoscopy_date_needs_workup(demo_data, sign_in, live_serve
     expect(option(page, "atezolizumab_bevacizumab")).to_have_attribute("data-status", "needs_workup")
 
 
-def test_impossible_albumin_shows_in_the_panel_and_inputs_keep_values(demo_data, sign_in, live_server, screenshot):
+def test_impossible_albumin_shows_in_the_panel_and_inputs_keep_values(
+    demo_data, sign_in, live_server, screenshot
+):
     page = sign_in("demo-member")
     open_edit(page, live_server, "HCC-0102")
     page.fill("#id_ecog", "1")
@@ -74,7 +78,9 @@ def test_proposal_tace_sorafenib_shows_the_stop_flag(demo_data, sign_in, live_se
     screenshot("recommendation-390")
 
 
-def test_adding_an_sd_session_on_the_case_page_updates_refractoriness(demo_data, sign_in, live_server, screenshot):
+def test_adding_an_sd_session_on_the_case_page_updates_refractoriness(
+    demo_data, sign_in, live_server, screenshot
+):
     page = sign_in("demo-member")
     case = Case.objects.get(label="HCC-0112")  # one assessed session, the second pending
     page.goto(f"{live_server.url}/cases/{case.pk}/")
@@ -84,7 +90,9 @@ def test_adding_an_sd_session_on_the_case_page_updates_refractoriness(demo_data,
     form = page.locator("#record-form-tace")
     expect(form).to_be_visible()
     pending = case.tace_sessions.get(response="pending")
-    form.locator("#id_date").fill((pending.date.replace(day=1)).isoformat() if pending.date.day > 1 else pending.date.isoformat())
+    form.locator("#id_date").fill(
+        (pending.date.replace(day=1)).isoformat() if pending.date.day > 1 else pending.date.isoformat()
+    )
     form.locator("#id_response").select_option("SD")
     form.locator("button[type=submit]").click()
     expect(panel).to_have_attribute("data-refractoriness", "refractory")

@@ -34,7 +34,9 @@ def signed_in_page(browser: Any, live_server: Any) -> Iterator[Callable[[str], A
         context.close()
 
 
-def test_two_displays_follow_the_coordinators_arrow_key(demo_data: None, signed_in_page: Any, live_server: Any) -> None:
+def test_two_displays_follow_the_coordinators_arrow_key(
+    demo_data: None, signed_in_page: Any, live_server: Any
+) -> None:
     meeting = Meeting.objects.get(title=NEXT_MEETING)
     first, second = [item.case.label for item in meeting.items.select_related("case")[:2]]
     url = f"{live_server.url}/meetings/{meeting.pk}/present/"
@@ -73,7 +75,9 @@ def test_member_signs_a_deviating_decision_only_with_reason_and_acknowledgment(
     page.select_option("#id_plan", "atezolizumab_bevacizumab")
     expect(page.locator("#concordance")).to_have_attribute("data-concordance", "deviating")
     expect(page.locator('#stop-flags [data-flag="PIT-AB-EGD"]')).to_be_visible()
-    page.fill("#id_rationale", "Bleeding risk discussed; the patient wants to start before the endoscopy slot.")
+    page.fill(
+        "#id_rationale", "Bleeding risk discussed; the patient wants to start before the endoscopy slot."
+    )
     page.click("#sign-decision")
 
     expect(page.locator("#decision-errors, .invalid-feedback, #ack-error").first).to_be_visible()
@@ -101,7 +105,12 @@ def test_member_signs_a_deviating_decision_only_with_reason_and_acknowledgment(
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     response = page.request.post(
         edit,
-        form={"plan": "lenvatinib", "rationale": "changed", "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0"},
+        form={
+            "plan": "lenvatinib",
+            "rationale": "changed",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+        },
         headers={"X-CSRFToken": token},
     )
     assert response.status in (403, 409)

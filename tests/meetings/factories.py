@@ -92,7 +92,9 @@ def on_therapy_case(imaging_days_ago: int | None, **case: Any) -> m.Case:
     return c
 
 
-def signed_decision(item: AgendaItem, user: User, plan: str = "atezolizumab_bevacizumab", **fields: Any) -> Decision:
+def signed_decision(
+    item: AgendaItem, user: User, plan: str = "atezolizumab_bevacizumab", **fields: Any
+) -> Decision:
     fields.setdefault("rationale", "Refractory; Child-Pugh A.")
     decision = services.save_draft(Decision(agenda_item=item, plan=plan, recorded_by=user, **fields))
     services.sign(decision, user)
@@ -106,8 +108,18 @@ def sample_meeting(case: m.Case) -> Meeting:
     meeting = MeetingFactory(pk=1)
     AttendeeFactory(pk=1, meeting=meeting, user=user)
     item = AgendaItemFactory(pk=1, meeting=meeting, case=case)
-    decision = services.save_draft(Decision(pk=1, agenda_item=item, plan="other", plan_other="Watch", rationale="r",
-                                            deviation_reason="other", deviation_note="n", recorded_by=user))
+    decision = services.save_draft(
+        Decision(
+            pk=1,
+            agenda_item=item,
+            plan="other",
+            plan_other="Watch",
+            rationale="r",
+            deviation_reason="other",
+            deviation_note="n",
+            recorded_by=user,
+        )
+    )
     FollowUpAction.objects.create(pk=1, decision=decision, description="Call", owner=user, due=days_ago(0))
     services.sign(decision, user)
     return meeting

@@ -50,7 +50,11 @@ def draft(item: AgendaItem, user, plan: str, **fields) -> Decision:  # type: ign
         (refractory_case, "clinical_trial", "deviating"),  # trial enrolment is a deviation reason
         (responding_case, "continue_tace", "concordant"),  # ALG-1, ALG-CONTINUE-TACE
         (responding_case, "sorafenib", "deviating"),
-        (lambda: refractory_case(endoscopy=False), "atezolizumab_bevacizumab", "deviating"),  # PIT-AB-EGD stop
+        (
+            lambda: refractory_case(endoscopy=False),
+            "atezolizumab_bevacizumab",
+            "deviating",
+        ),  # PIT-AB-EGD stop
         (lambda: on_therapy_case(20), "sorafenib", "concordant"),  # ALG-5: continue the ongoing regimen
         (lambda: on_therapy_case(20), "resection", "concordant"),  # ALG-5 reassesses for resection
         (lambda: on_therapy_case(20), "lenvatinib", "deviating"),
@@ -74,7 +78,9 @@ def test_best_supportive_care_is_concordant_only_for_child_pugh_c(member) -> Non
 
 
 def test_a_plan_in_free_text_deviates(member) -> None:  # type: ignore[no-untyped-def]
-    decision = draft(AgendaItemFactory(case=refractory_case()), member, "other", plan_other="Radioembolisation")
+    decision = draft(
+        AgendaItemFactory(case=refractory_case()), member, "other", plan_other="Radioembolisation"
+    )
     assert decision.concordance == "deviating" and decision.plan_label == "Radioembolisation"
     with pytest.raises(ValidationError):
         draft(AgendaItemFactory(case=refractory_case()), member, "other")  # "other" needs words
@@ -90,8 +96,17 @@ def test_judge_plan_names_the_stop_flags() -> None:
 def test_a_posted_concordance_is_ignored(member_client: Client) -> None:
     item = AgendaItemFactory(case=responding_case())
     url = f"/meetings/{item.meeting_id}/agenda/{item.pk}/decision/"
-    member_client.post(url, {"plan": "sorafenib", "concordance": "concordant", "concordant": "true",
-                             "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0", "action": "save"})
+    member_client.post(
+        url,
+        {
+            "plan": "sorafenib",
+            "concordance": "concordant",
+            "concordant": "true",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+            "action": "save",
+        },
+    )
     decision = Decision.objects.get()
     assert decision.concordance == "deviating"
 
@@ -100,14 +115,22 @@ def test_a_posted_concordance_is_ignored(member_client: Client) -> None:
 
 
 def form_data(plan: str, action: str = "sign", **fields: object) -> dict[str, object]:
-    return {"plan": plan, "rationale": "", "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0",
-            "action": action, **fields}
+    return {
+        "plan": plan,
+        "rationale": "",
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+        "action": action,
+        **fields,
+    }
 
 
 def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(member_client: Client) -> None:
     item = AgendaItemFactory(case=refractory_case(endoscopy=False))
     url = f"/meetings/{item.meeting_id}/agenda/{item.pk}/decision/"
-    response = member_client.post(url, form_data("atezolizumab_bevacizumab", rationale="Patient wishes to start now."))
+    response = member_client.post(
+        url, form_data("atezolizumab_bevacizumab", rationale="Patient wishes to start now.")
+    )
     html = response.content.decode()
     assert response.status_code == 200
     decision = Decision.objects.get()
@@ -116,13 +139,25 @@ def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(memb
     assert "Acknowledge each stop flag" in html and 'value="PIT-AB-EGD"' in html
     edit = f"/meetings/{item.meeting_id}/decisions/{decision.pk}/edit/"
     assert f'action="{edit}"' in html  # the next try posts to the saved draft
-    response = member_client.post(edit, form_data("atezolizumab_bevacizumab", rationale="Patient wishes to start now.",
-                                                   deviation_reason="patient_preference"))
+    response = member_client.post(
+        edit,
+        form_data(
+            "atezolizumab_bevacizumab",
+            rationale="Patient wishes to start now.",
+            deviation_reason="patient_preference",
+        ),
+    )
     decision.refresh_from_db()
     assert not decision.is_signed and "Acknowledge each stop flag" in response.content.decode()
-    response = member_client.post(edit, form_data("atezolizumab_bevacizumab", rationale="Patient wishes to start now.",
-                                                   deviation_reason="patient_preference",
-                                                   acknowledged_flags=["PIT-AB-EGD"]))
+    response = member_client.post(
+        edit,
+        form_data(
+            "atezolizumab_bevacizumab",
+            rationale="Patient wishes to start now.",
+            deviation_reason="patient_preference",
+            acknowledged_flags=["PIT-AB-EGD"],
+        ),
+    )
     decision.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == decision.get_absolute_url()
     assert decision.is_signed and decision.deviates and decision.acknowledged_flags == ["PIT-AB-EGD"]
@@ -143,7 +178,9 @@ def test_snapshot_equals_the_engines_assessment_at_signing(member) -> None:  # t
     expected = assess(facts, today(), "atezolizumab_bevacizumab")
     decision.refresh_from_db()
     assert decision.assessment_snapshot == json.loads(expected.to_json())
-    assert decision.case_snapshot == json.loads(json.dumps(case_to_document(facts, today(), "atezolizumab_bevacizumab")))
+    assert decision.case_snapshot == json.loads(
+        json.dumps(case_to_document(facts, today(), "atezolizumab_bevacizumab"))
+    )
     assert decision.rule_set == expected.rule_set == "kr-2022.2"
     assert decision.signed_by == member and decision.signed_at is not None
     assert decision.concordance == "concordant"
@@ -186,7 +223,9 @@ def test_a_signed_decision_refuses_edits(member, member_client: Client) -> None:
 def test_actions_of_a_signed_decision_are_frozen_but_can_be_marked_done(member) -> None:  # type: ignore[no-untyped-def]
     item = AgendaItemFactory(case=refractory_case())
     decision = draft(item, member, "atezolizumab_bevacizumab", rationale="r")
-    action = FollowUpAction.objects.create(decision=decision, description="Book cycle 1", owner=member, due=today())
+    action = FollowUpAction.objects.create(
+        decision=decision, description="Book cycle 1", owner=member, due=today()
+    )
     services.sign(decision, member)
     action.due = days_ago(-30)
     with pytest.raises(DecisionLocked):
@@ -206,8 +245,10 @@ def test_a_correction_is_a_new_decision_linked_to_the_original(member, member_cl
     correction = Decision.objects.get(corrects=original)
     assert response["Location"] == f"/meetings/{meeting_pk}/decisions/{correction.pk}/edit/"
     assert correction.plan == original.plan and not correction.is_signed
-    member_client.post(f"/meetings/{meeting_pk}/decisions/{correction.pk}/edit/",
-                       form_data("lenvatinib", rationale="Bevacizumab refused after the meeting."))
+    member_client.post(
+        f"/meetings/{meeting_pk}/decisions/{correction.pk}/edit/",
+        form_data("lenvatinib", rationale="Bevacizumab refused after the meeting."),
+    )
     correction.refresh_from_db()
     original.refresh_from_db()
     assert correction.is_signed and correction.plan == "lenvatinib" and correction.corrects == original
@@ -232,7 +273,9 @@ def test_live_check_lists_the_stop_flags_of_the_chosen_plan(member_client: Clien
 
 def test_snapshot_json(member, viewer_client: Client) -> None:  # type: ignore[no-untyped-def]
     decision = signed_decision(AgendaItemFactory(case=refractory_case()), member)
-    body = viewer_client.get(f"/meetings/{decision.agenda_item.meeting_id}/decisions/{decision.pk}/snapshot.json").json()
+    body = viewer_client.get(
+        f"/meetings/{decision.agenda_item.meeting_id}/decisions/{decision.pk}/snapshot.json"
+    ).json()
     assert body["assessment"] == decision.assessment_snapshot and body["rule_set"] == "kr-2022.2"
     assert body["case_document"]["format"] == "hcc-case/1"
 
@@ -240,10 +283,22 @@ def test_snapshot_json(member, viewer_client: Client) -> None:  # type: ignore[n
 def test_follow_up_actions_are_recorded_with_the_decision(member, member_client: Client) -> None:  # type: ignore[no-untyped-def]
     item = AgendaItemFactory(case=refractory_case())
     url = f"/meetings/{item.meeting_id}/agenda/{item.pk}/decision/"
-    member_client.post(url, form_data("atezolizumab_bevacizumab", action="save", rationale="ok", dissent="Surgeon: resect first",
-                                      next_review=days_ago(-60).isoformat(), **{
-                                          "actions-TOTAL_FORMS": "1", "actions-0-description": "Book cycle 1",
-                                          "actions-0-owner": str(member.pk), "actions-0-due": days_ago(-7).isoformat()}))
+    member_client.post(
+        url,
+        form_data(
+            "atezolizumab_bevacizumab",
+            action="save",
+            rationale="ok",
+            dissent="Surgeon: resect first",
+            next_review=days_ago(-60).isoformat(),
+            **{
+                "actions-TOTAL_FORMS": "1",
+                "actions-0-description": "Book cycle 1",
+                "actions-0-owner": str(member.pk),
+                "actions-0-due": days_ago(-7).isoformat(),
+            },
+        ),
+    )
     decision = Decision.objects.get()
     assert [a.description for a in decision.actions.all()] == ["Book cycle 1"]
     assert decision.dissent == "Surgeon: resect first" and decision.next_review == days_ago(-60)

@@ -29,9 +29,13 @@ def version(meeting: Meeting) -> int:
     return Meeting.objects.get(pk=meeting.pk).display_version
 
 
-def test_display_shows_the_current_case_with_scores_algorithm_timeline_options_and_flags(viewer_client: Client) -> None:
+def test_display_shows_the_current_case_with_scores_algorithm_timeline_options_and_flags(
+    viewer_client: Client,
+) -> None:
     meeting = MeetingFactory()
-    item = AgendaItemFactory(meeting=meeting, case=refractory_case(endoscopy=False), question="Endoscopy first?")
+    item = AgendaItemFactory(
+        meeting=meeting, case=refractory_case(endoscopy=False), question="Endoscopy first?"
+    )
     AgendaItemFactory(meeting=meeting)
     html = viewer_client.get(f"/meetings/{meeting.pk}/present/").content.decode()
     assert '<body class="display-mode"' in html
@@ -53,7 +57,12 @@ def test_display_shows_labels_only(coordinator_client: Client) -> None:
     html = coordinator_client.get(f"/meetings/{meeting.pk}/present/").content.decode()
     assert "HCC-9001" in html
     # The case model holds no name; the display shows the label, age, sex, ECOG and etiology only.
-    assert {f.name for f in m.Case._meta.get_fields()} & {"name", "first_name", "last_name", "surname"} == set()
+    assert {f.name for f in m.Case._meta.get_fields()} & {
+        "name",
+        "first_name",
+        "last_name",
+        "surname",
+    } == set()
 
 
 def test_coordinator_controls_and_keyboard_script(coordinator_client: Client) -> None:
@@ -66,9 +75,11 @@ def test_coordinator_controls_and_keyboard_script(coordinator_client: Client) ->
     assert " style=" not in html and "<style" not in html
 
 
-def test_poll_answers_204_until_the_coordinator_moves(coordinator_client: Client, viewer_client: Client) -> None:
+def test_poll_answers_204_until_the_coordinator_moves(
+    coordinator_client: Client, viewer_client: Client
+) -> None:
     meeting = agenda(3)
-    first, second, _ = meeting.items.all()
+    _first, second, _ = meeting.items.all()
     poll = f"/meetings/{meeting.pk}/present/poll/"
     v = version(meeting)
     assert viewer_client.get(poll, {"v": v}, headers=HTMX).status_code == 204
@@ -113,7 +124,9 @@ def test_a_changed_question_or_order_reaches_the_displays(coordinator_client: Cl
     meeting = agenda(2)
     first = meeting.items.first()
     v = version(meeting)
-    coordinator_client.post(f"/meetings/{meeting.pk}/agenda/{first.pk}/question/", {"question": "New question"})
+    coordinator_client.post(
+        f"/meetings/{meeting.pk}/agenda/{first.pk}/question/", {"question": "New question"}
+    )
     assert version(meeting) == v + 1
 
 
@@ -154,13 +167,16 @@ def test_unchanged_poll_reads_one_row(coordinator_client: Client) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert coordinator_client.get(url).status_code == 204
     own = [
-        q["sql"] for q in queries.captured_queries
+        q["sql"]
+        for q in queries.captured_queries
         if "django_session" not in q["sql"] and "auth_user" not in q["sql"] and "SAVEPOINT" not in q["sql"]
     ]
     assert len(own) == 1 and "display_version" in own[0]
 
 
-def test_unchanged_poll_does_not_run_the_engine(coordinator_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_poll_does_not_run_the_engine(
+    coordinator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     meeting = agenda(1)
     import cases.assessing as services  # the one place that runs the engine
 

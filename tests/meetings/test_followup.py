@@ -14,9 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 def decision_with_action(member, description: str, due_days_ago: int, sign: bool = True) -> Decision:  # type: ignore[no-untyped-def]
-    decision = services.save_draft(Decision(agenda_item=AgendaItemFactory(case=refractory_case()),
-                                            plan="atezolizumab_bevacizumab", rationale="r", recorded_by=member))
-    FollowUpAction.objects.create(decision=decision, description=description, owner=member, due=days_ago(due_days_ago))
+    decision = services.save_draft(
+        Decision(
+            agenda_item=AgendaItemFactory(case=refractory_case()),
+            plan="atezolizumab_bevacizumab",
+            rationale="r",
+            recorded_by=member,
+        )
+    )
+    FollowUpAction.objects.create(
+        decision=decision, description=description, owner=member, due=days_ago(due_days_ago)
+    )
     if sign:
         services.sign(decision, member)
     return decision

@@ -79,7 +79,9 @@ def test_an_attendee_sits_for_their_usual_specialty_unless_told_otherwise(coordi
     assert meeting.attendees.get(user=surgeon).specialty == "surgery"
     coordinator_client.post(f"/meetings/{meeting.pk}/attendees/add/", {"user": nobody.pk})
     assert not meeting.attendees.filter(user=nobody).exists()  # no profile, no specialty given
-    coordinator_client.post(f"/meetings/{meeting.pk}/attendees/add/", {"user": nobody.pk, "specialty": "pathology"})
+    coordinator_client.post(
+        f"/meetings/{meeting.pk}/attendees/add/", {"user": nobody.pk, "specialty": "pathology"}
+    )
     assert meeting.attendees.get(user=nobody).specialty == "pathology"
 
 
@@ -116,7 +118,10 @@ def test_add_to_agenda_from_the_case_page(coordinator_client: Client) -> None:
     item = meeting.items.get()
     assert (item.case, item.question, item.position) == (case, "Start systemic therapy?", 1)
     # Once on that agenda, the meeting is no longer offered for this case.
-    assert f'<option value="{meeting.pk}"' not in coordinator_client.get(f"/meetings/add-case/{case.pk}/").content.decode()
+    assert (
+        f'<option value="{meeting.pk}"'
+        not in coordinator_client.get(f"/meetings/add-case/{case.pk}/").content.decode()
+    )
 
 
 def test_past_meetings_are_not_offered_for_a_new_case() -> None:
@@ -146,7 +151,9 @@ def test_reorder_with_htmx(coordinator_client: Client) -> None:
     meeting = MeetingFactory()
     first, second, third = (AgendaItemFactory(meeting=meeting) for _ in range(3))
     version = Meeting.objects.get(pk=meeting.pk).display_version
-    response = coordinator_client.post(f"/meetings/{meeting.pk}/agenda/{third.pk}/move/", {"direction": "up"}, headers=HTMX)
+    response = coordinator_client.post(
+        f"/meetings/{meeting.pk}/agenda/{third.pk}/move/", {"direction": "up"}, headers=HTMX
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="agenda"')
     assert html.index(third.case.label) < html.index(second.case.label)
@@ -159,14 +166,18 @@ def test_reorder_with_htmx(coordinator_client: Client) -> None:
 def test_question_is_edited_and_an_item_removed(coordinator_client: Client) -> None:
     meeting = MeetingFactory()
     a, b = AgendaItemFactory(meeting=meeting), AgendaItemFactory(meeting=meeting)
-    coordinator_client.post(f"/meetings/{meeting.pk}/agenda/{b.pk}/question/", {"question": "Lenvatinib dose?"})
+    coordinator_client.post(
+        f"/meetings/{meeting.pk}/agenda/{b.pk}/question/", {"question": "Lenvatinib dose?"}
+    )
     b.refresh_from_db()
     assert b.question == "Lenvatinib dose?"
     coordinator_client.post(f"/meetings/{meeting.pk}/agenda/{a.pk}/remove/")
     assert [(i.pk, i.position) for i in meeting.items.all()] == [(b.pk, 1)]
 
 
-def test_board_members_and_viewers_do_not_build_the_agenda(member_client: Client, viewer_client: Client) -> None:
+def test_board_members_and_viewers_do_not_build_the_agenda(
+    member_client: Client, viewer_client: Client
+) -> None:
     item = AgendaItemFactory()
     for client in (member_client, viewer_client):
         assert client.post(f"/meetings/{item.meeting_id}/agenda/{item.pk}/remove/").status_code == 403

@@ -70,27 +70,55 @@ def old_meeting(apps: Any) -> dict[str, Any]:
     item = apps.get_model("cases", "AgendaItem").objects.create(
         meeting=meeting, case=case, position=1, question="Systemic therapy now?"
     )
-    apps.get_model("cases", "Attendee").objects.create(meeting=meeting, user=user, specialty="surgery", present=True)
+    apps.get_model("cases", "Attendee").objects.create(
+        meeting=meeting, user=user, specialty="surgery", present=True
+    )
     apps.get_model("cases", "BoardProfile").objects.create(user=user, specialty="surgery")
     now = timezone.now()
     snapshot = {"rule_set": "kr-2022.1", "flags": [{"id": "PIT-AB-EGD", "severity": "stop"}]}
     decision = apps.get_model("cases", "Decision").objects.create(
-        agenda_item=item, case=case, plan="sorafenib", rationale="Refractory; Child-Pugh A.", concordance="deviating",
-        concordance_why="Sorafenib is eligible.", deviation_reason="patient_preference", recorded_by=user,
-        signed_by=user, signed_at=now, rule_set="kr-2022.1", case_snapshot={"format": "hcc-case/1"},
-        assessment_snapshot=snapshot, acknowledged_flags=["PIT-AB-EGD"],
+        agenda_item=item,
+        case=case,
+        plan="sorafenib",
+        rationale="Refractory; Child-Pugh A.",
+        concordance="deviating",
+        concordance_why="Sorafenib is eligible.",
+        deviation_reason="patient_preference",
+        recorded_by=user,
+        signed_by=user,
+        signed_at=now,
+        rule_set="kr-2022.1",
+        case_snapshot={"format": "hcc-case/1"},
+        assessment_snapshot=snapshot,
+        acknowledged_flags=["PIT-AB-EGD"],
     )
     apps.get_model("cases", "FollowUpAction").objects.create(
         decision=decision, description="Book the first cycle", owner=user, due=datetime.date(2030, 1, 15)
     )
     apps.get_model("cases", "HistoricalDecision").objects.create(
-        id=decision.pk, plan="sorafenib", created_at=now, updated_at=now, signed_at=now, history_date=now,
-        history_type="+", agenda_item_id=item.pk, case_id=case.pk, recorded_by_id=user.pk, signed_by_id=user.pk,
+        id=decision.pk,
+        plan="sorafenib",
+        created_at=now,
+        updated_at=now,
+        signed_at=now,
+        history_date=now,
+        history_type="+",
+        agenda_item_id=item.pk,
+        case_id=case.pk,
+        recorded_by_id=user.pk,
+        signed_by_id=user.pk,
     )
-    content_type = apps.get_model("contenttypes", "ContentType").objects.get(app_label="cases", model="meeting")
+    content_type = apps.get_model("contenttypes", "ContentType").objects.get(
+        app_label="cases", model="meeting"
+    )
     apps.get_model("admin", "LogEntry").objects.create(
-        action_time=now, user=user, content_type=content_type, object_id=str(meeting.pk),
-        object_repr=str(meeting.pk), action_flag=2, change_message="",
+        action_time=now,
+        user=user,
+        content_type=content_type,
+        object_id=str(meeting.pk),
+        object_repr=str(meeting.pk),
+        action_flag=2,
+        change_message="",
     )
     return {"meeting": meeting.pk, "item": item.pk, "decision": decision.pk, "case": case.pk, "user": user.pk}
 
@@ -100,7 +128,8 @@ def permission_ids(apps: Any) -> dict[str, int]:
     Permission = apps.get_model("auth", "Permission")
     rows = Permission.objects.filter(codename__in=("manage_meetings", "record_decision"))
     assert {(p.codename, p.content_type.app_label, p.content_type.model) for p in rows} == {
-        ("manage_meetings", "cases", "case"), ("record_decision", "cases", "case")
+        ("manage_meetings", "cases", "case"),
+        ("record_decision", "cases", "case"),
     }
     return {p.codename: p.pk for p in rows}
 
@@ -108,19 +137,27 @@ def permission_ids(apps: Any) -> dict[str, int]:
 @pytest.mark.django_db(transaction=True)
 def test_the_move_keeps_every_meeting_row_and_the_roles_permissions(before_the_move: Any) -> None:
     apps = before_the_move
-    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))  # a flush may have emptied them
+    ensure_roles(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    )  # a flush may have emptied them
     ids = old_meeting(apps)
     permissions = permission_ids(apps)
-    content_types = {ct.model: ct.pk for ct in apps.get_model("contenttypes", "ContentType").objects.filter(
-        app_label="cases", model__in=MOVED)}
+    content_types = {
+        ct.model: ct.pk
+        for ct in apps.get_model("contenttypes", "ContentType").objects.filter(
+            app_label="cases", model__in=MOVED
+        )
+    }
     counts = table_counts()
 
     migrate()
 
     assert table_counts() == counts  # nothing lost, nothing added
     meeting = Meeting.objects.get(pk=ids["meeting"])
-    assert meeting.title == "Board before the move" and meeting.quorum().lacking == ("Hepatology or oncology",
-                                                                                    "Interventional radiology")
+    assert meeting.title == "Board before the move" and meeting.quorum().lacking == (
+        "Hepatology or oncology",
+        "Interventional radiology",
+    )
     item = AgendaItem.objects.get(pk=ids["item"])
     assert item.meeting == meeting and item.case == Case.objects.get(pk=ids["case"])
     assert item.question == "Systemic therapy now?"
@@ -130,7 +167,9 @@ def test_the_move_keeps_every_meeting_row_and_the_roles_permissions(before_the_m
     assert item.signed_decision == decision and decision.is_signed and decision.deviates
     assert decision.stop_flags == ["PIT-AB-EGD"] and decision.acknowledged_flags == ["PIT-AB-EGD"]
     assert decision.case_snapshot == {"format": "hcc-case/1"} and decision.rule_set == "kr-2022.1"
-    assert [a.description for a in FollowUpAction.objects.filter(decision=decision)] == ["Book the first cycle"]
+    assert [a.description for a in FollowUpAction.objects.filter(decision=decision)] == [
+        "Book the first cycle"
+    ]
     assert list(decision.history.values_list("plan", "history_type")) == [("sorafenib", "+")]
 
     # Content types were relabelled in place (same ids), none left behind in cases.
@@ -160,7 +199,9 @@ def test_rows_made_early_on_the_new_side_are_merged_not_duplicated(before_the_mo
     apps = before_the_move
     ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
     ids = old_meeting(apps)
-    early = apps.get_model("contenttypes", "ContentType").objects.create(app_label="meetings", model="meeting")
+    early = apps.get_model("contenttypes", "ContentType").objects.create(
+        app_label="meetings", model="meeting"
+    )
     apps.get_model("auth", "Permission").objects.create(
         content_type=early, codename="manage_meetings", name="Can build agendas and run meetings"
     )
@@ -170,6 +211,8 @@ def test_rows_made_early_on_the_new_side_are_merged_not_duplicated(before_the_mo
     assert Permission.objects.filter(codename="manage_meetings").count() == 1
     assert ContentType.objects.filter(model="meeting").count() == 1
     coordinators = Group.objects.get(name=COORDINATOR).permissions
-    assert coordinators.get(codename="manage_meetings").content_type == ContentType.objects.get_for_model(Meeting)
+    assert coordinators.get(codename="manage_meetings").content_type == ContentType.objects.get_for_model(
+        Meeting
+    )
     log = LogEntry.objects.get(object_id=str(ids["meeting"]))
     assert log.content_type.app_label == "meetings" and log.get_edited_object().pk == ids["meeting"]

@@ -9,7 +9,13 @@ import pytest
 from django.test import Client
 
 from meetings.models import Meeting
-from tests.meetings.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory, refractory_case, signed_decision
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    AttendeeFactory,
+    MeetingFactory,
+    refractory_case,
+    signed_decision,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +29,9 @@ def meeting_with_decisions(member) -> Meeting:  # type: ignore[no-untyped-def]
     deviates = AgendaItemFactory(meeting=meeting, case=refractory_case(label="HCC-7002"))
     AgendaItemFactory(meeting=meeting, case=refractory_case(label="HCC-7003"))  # no decision
     signed_decision(follows, member, "atezolizumab_bevacizumab")
-    signed_decision(deviates, member, "other", plan_other="Radioembolisation (SIRT)", deviation_reason="trial_enrolment")
+    signed_decision(
+        deviates, member, "other", plan_other="Radioembolisation (SIRT)", deviation_reason="trial_enrolment"
+    )
     return meeting
 
 

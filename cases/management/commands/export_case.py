@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("pk", type=int)
-        parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="assessment date (default today)")
+        parser.add_argument(
+            "--as-of", type=datetime.date.fromisoformat, help="assessment date (default today)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -47,6 +47,8 @@ def import_file(path: Path, fallback_label: str | None, command: BaseCommand) ->
     try:
         case = create_case_from_facts(parsed.facts, label)
     except ValidationError as error:
-        return [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+        return [
+            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
+        ]
     command.stdout.write(f"{path}: created case {case.label} (id {case.pk})")
     return []

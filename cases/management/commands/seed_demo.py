@@ -53,8 +53,18 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0101",
         "story": "Responding to TACE: complete, then partial response. Stay with TACE.",
-        "patient": {"age": 61, "sex": "M", "weight_kg": 78, "ecog": 0, "etiology": "hbv", "baseline_tumor_count": 2},
-        "labs": [(250, {**GOOD_LIVER, "afp_ng_ml": 210, "pivka_mau_ml": 340}), (20, {**GOOD_LIVER, "afp_ng_ml": 12, "pivka_mau_ml": 30})],
+        "patient": {
+            "age": 61,
+            "sex": "M",
+            "weight_kg": 78,
+            "ecog": 0,
+            "etiology": "hbv",
+            "baseline_tumor_count": 2,
+        },
+        "labs": [
+            (250, {**GOOD_LIVER, "afp_ng_ml": 210, "pivka_mau_ml": 340}),
+            (20, {**GOOD_LIVER, "afp_ng_ml": 12, "pivka_mau_ml": 30}),
+        ],
         "clinical": [(20, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(25, {"nodule_count": 1, "largest_cm": 2.1, "liver_involvement_pct": 5, **NO_INVASION})],
         "endoscopies": [(120, {"varices": "none", "varices_treated": None})],
@@ -63,7 +73,14 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0102",
         "story": "Two stable-disease responses within six months, endoscopy done, varices banded: refractory.",
-        "patient": {"age": 64, "sex": "M", "weight_kg": 72, "ecog": 0, "etiology": "hbv", "baseline_tumor_count": 3},
+        "patient": {
+            "age": 64,
+            "sex": "M",
+            "weight_kg": 72,
+            "ecog": 0,
+            "etiology": "hbv",
+            "baseline_tumor_count": 3,
+        },
         "labs": [
             (260, {**GOOD_LIVER, "afp_ng_ml": 60, "pivka_mau_ml": 90}),
             (120, {**GOOD_LIVER, "afp_ng_ml": 85, "pivka_mau_ml": 150}),
@@ -78,7 +95,14 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0103",
         "story": "Refractory by non-response, but no endoscopy on record: variceal work-up first.",
-        "patient": {"age": 58, "sex": "F", "weight_kg": 64, "ecog": 1, "etiology": "hcv", "baseline_tumor_count": 4},
+        "patient": {
+            "age": 58,
+            "sex": "F",
+            "weight_kg": 64,
+            "ecog": 1,
+            "etiology": "hcv",
+            "baseline_tumor_count": 4,
+        },
         "labs": [(10, {**GOOD_LIVER, "albumin_g_dl": 3.6, "afp_ng_ml": 45, "pivka_mau_ml": 80})],
         "clinical": [(10, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(14, {"nodule_count": 4, "largest_cm": 3.5, "liver_involvement_pct": 25, **NO_INVASION})],
@@ -88,10 +112,28 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0104",
         "story": "Main portal vein invasion after TACE and a kidney transplant (no immunotherapy): sorafenib left.",
-        "patient": {"age": 67, "sex": "M", "weight_kg": 81, "ecog": 1, "etiology": "alcohol", "baseline_tumor_count": 2},
+        "patient": {
+            "age": 67,
+            "sex": "M",
+            "weight_kg": 81,
+            "ecog": 1,
+            "etiology": "alcohol",
+            "baseline_tumor_count": 2,
+        },
         "labs": [(9, {**GOOD_LIVER, "bilirubin_mg_dl": 1.3, "afp_ng_ml": 950, "pivka_mau_ml": 1800})],
         "clinical": [(9, {"ascites": "none", "encephalopathy": "none"})],
-        "imaging": [(12, {"nodule_count": 2, "largest_cm": 6.0, "liver_involvement_pct": 30, **NO_INVASION, "portal_vein_invasion": "vp4"})],
+        "imaging": [
+            (
+                12,
+                {
+                    "nodule_count": 2,
+                    "largest_cm": 6.0,
+                    "liver_involvement_pct": 30,
+                    **NO_INVASION,
+                    "portal_vein_invasion": "vp4",
+                },
+            )
+        ],
         "endoscopies": [(40, {"varices": "none", "varices_treated": None})],
         "tace": [session(130, "PR", 2), session(45, "PD", 2, vascular=True)],
         "contraindications": {"contraindication_immunotherapy": True, "contraindication_bevacizumab": False},
@@ -100,10 +142,28 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0105",
         "story": "Lung metastases found after the second TACE: refractory by extrahepatic spread.",
-        "patient": {"age": 55, "sex": "M", "weight_kg": 58, "ecog": 0, "etiology": "hbv", "baseline_tumor_count": 2},
+        "patient": {
+            "age": 55,
+            "sex": "M",
+            "weight_kg": 58,
+            "ecog": 0,
+            "etiology": "hbv",
+            "baseline_tumor_count": 2,
+        },
         "labs": [(15, {**GOOD_LIVER, "afp_ng_ml": 420, "pivka_mau_ml": 600})],
         "clinical": [(15, {"ascites": "none", "encephalopathy": "none"})],
-        "imaging": [(18, {"nodule_count": 2, "largest_cm": 3.0, "liver_involvement_pct": 10, **NO_INVASION, "extrahepatic_spread": True})],
+        "imaging": [
+            (
+                18,
+                {
+                    "nodule_count": 2,
+                    "largest_cm": 3.0,
+                    "liver_involvement_pct": 10,
+                    **NO_INVASION,
+                    "extrahepatic_spread": True,
+                },
+            )
+        ],
         "endoscopies": [(90, {"varices": "large", "varices_treated": True})],
         "tace": [session(200, "PR", 2), session(80, "PR", 2, spread=True)],
         "contraindications": NO_CONTRAINDICATION,
@@ -111,8 +171,27 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0106",
         "story": "Child-Pugh B8 with refractory disease: outside the algorithm's population.",
-        "patient": {"age": 70, "sex": "F", "weight_kg": 60, "ecog": 1, "etiology": "masld", "baseline_tumor_count": 3},
-        "labs": [(8, {"bilirubin_mg_dl": 2.2, "albumin_g_dl": 3.1, "inr": 1.3, "ast_u_l": 70, "platelets_10e9_l": 90, "afp_ng_ml": 30})],
+        "patient": {
+            "age": 70,
+            "sex": "F",
+            "weight_kg": 60,
+            "ecog": 1,
+            "etiology": "masld",
+            "baseline_tumor_count": 3,
+        },
+        "labs": [
+            (
+                8,
+                {
+                    "bilirubin_mg_dl": 2.2,
+                    "albumin_g_dl": 3.1,
+                    "inr": 1.3,
+                    "ast_u_l": 70,
+                    "platelets_10e9_l": 90,
+                    "afp_ng_ml": 30,
+                },
+            )
+        ],
         "clinical": [(8, {"ascites": "mild", "encephalopathy": "none"})],
         "imaging": [(20, {"nodule_count": 3, "largest_cm": 3.8, "liver_involvement_pct": 20, **NO_INVASION})],
         "endoscopies": [(50, {"varices": "small", "varices_treated": True})],
@@ -122,8 +201,27 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0107",
         "story": "Decompensated after TACE (Child-Pugh C): best supportive care or transplant assessment.",
-        "patient": {"age": 62, "sex": "M", "weight_kg": 69, "ecog": 2, "etiology": "alcohol", "baseline_tumor_count": 2},
-        "labs": [(5, {"bilirubin_mg_dl": 3.8, "albumin_g_dl": 2.5, "inr": 1.9, "ast_u_l": 110, "platelets_10e9_l": 70, "afp_ng_ml": 300})],
+        "patient": {
+            "age": 62,
+            "sex": "M",
+            "weight_kg": 69,
+            "ecog": 2,
+            "etiology": "alcohol",
+            "baseline_tumor_count": 2,
+        },
+        "labs": [
+            (
+                5,
+                {
+                    "bilirubin_mg_dl": 3.8,
+                    "albumin_g_dl": 2.5,
+                    "inr": 1.9,
+                    "ast_u_l": 110,
+                    "platelets_10e9_l": 70,
+                    "afp_ng_ml": 300,
+                },
+            )
+        ],
         "clinical": [(5, {"ascites": "moderate_severe", "encephalopathy": "grade_1_2"})],
         "imaging": [(21, {"nodule_count": 2, "largest_cm": 5.1, "liver_involvement_pct": 20, **NO_INVASION})],
         "tace": [session(150, "PR", 2), session(60, "SD", 2)],
@@ -132,55 +230,115 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0108",
         "story": "On sorafenib since spring (atezolizumab + bevacizumab declined): imaging clock running.",
-        "patient": {"age": 73, "sex": "M", "weight_kg": 75, "ecog": 1, "etiology": "hcv", "baseline_tumor_count": 5},
+        "patient": {
+            "age": 73,
+            "sex": "M",
+            "weight_kg": 75,
+            "ecog": 1,
+            "etiology": "hcv",
+            "baseline_tumor_count": 5,
+        },
         "labs": [(14, {**GOOD_LIVER, "afp_ng_ml": 75})],
         "clinical": [(14, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(40, {"nodule_count": 5, "largest_cm": 4.0, "liver_involvement_pct": 30, **NO_INVASION})],
         "endoscopies": [(230, {"varices": "none", "varices_treated": None})],
         "tace": [session(400, "SD", 5), session(300, "SD", 6)],
-        "therapies": [{"regimen": "sorafenib", "start_days_ago": 240, "outcome": "ongoing", "tolerated": True}],
+        "therapies": [
+            {"regimen": "sorafenib", "start_days_ago": 240, "outcome": "ongoing", "tolerated": True}
+        ],
         "contraindications": NO_CONTRAINDICATION,
     },
     {
         "label": "HCC-0109",
         "story": "Progression on atezolizumab + bevacizumab, 55 kg: lenvatinib 8 mg, sorafenib or cabozantinib.",
-        "patient": {"age": 59, "sex": "F", "weight_kg": 55, "ecog": 0, "etiology": "hbv", "baseline_tumor_count": 3},
+        "patient": {
+            "age": 59,
+            "sex": "F",
+            "weight_kg": 55,
+            "ecog": 0,
+            "etiology": "hbv",
+            "baseline_tumor_count": 3,
+        },
         "labs": [(12, {**GOOD_LIVER, "afp_ng_ml": 310, "pivka_mau_ml": 700})],
         "clinical": [(12, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(20, {"nodule_count": 4, "largest_cm": 5.0, "liver_involvement_pct": 30, **NO_INVASION})],
         "endoscopies": [(100, {"varices": "small", "varices_treated": True})],
         "tace": [session(700, "SD", 3), session(610, "PD", 4)],
-        "therapies": [{"regimen": "atezolizumab_bevacizumab", "start_days_ago": 560, "end_days_ago": 30, "outcome": "progression"}],
+        "therapies": [
+            {
+                "regimen": "atezolizumab_bevacizumab",
+                "start_days_ago": 560,
+                "end_days_ago": 30,
+                "outcome": "progression",
+            }
+        ],
         "contraindications": NO_CONTRAINDICATION,
     },
     {
         "label": "HCC-0110",
         "story": "Progression on well-tolerated sorafenib, AFP 520: second-line agents open.",
-        "patient": {"age": 66, "sex": "M", "weight_kg": 70, "ecog": 1, "etiology": "hbv", "baseline_tumor_count": 4},
+        "patient": {
+            "age": 66,
+            "sex": "M",
+            "weight_kg": 70,
+            "ecog": 1,
+            "etiology": "hbv",
+            "baseline_tumor_count": 4,
+        },
         "labs": [(11, {**GOOD_LIVER, "afp_ng_ml": 520, "pivka_mau_ml": 900})],
         "clinical": [(11, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(15, {"nodule_count": 6, "largest_cm": 5.5, "liver_involvement_pct": 35, **NO_INVASION})],
         "endoscopies": [(80, {"varices": "none", "varices_treated": None})],
         "tace": [session(800, "SD", 4), session(700, "PD", 6)],
-        "therapies": [{"regimen": "sorafenib", "start_days_ago": 650, "end_days_ago": 40, "outcome": "progression", "tolerated": True}],
+        "therapies": [
+            {
+                "regimen": "sorafenib",
+                "start_days_ago": 650,
+                "end_days_ago": 40,
+                "outcome": "progression",
+                "tolerated": True,
+            }
+        ],
         "contraindications": NO_CONTRAINDICATION,
     },
     {
         "label": "HCC-0111",
         "story": "Sorafenib stopped for hand-foot skin reaction: no regorafenib.",
-        "patient": {"age": 69, "sex": "F", "weight_kg": 62, "ecog": 1, "etiology": "other", "baseline_tumor_count": 3},
+        "patient": {
+            "age": 69,
+            "sex": "F",
+            "weight_kg": 62,
+            "ecog": 1,
+            "etiology": "other",
+            "baseline_tumor_count": 3,
+        },
         "labs": [(9, {**GOOD_LIVER, "afp_ng_ml": 150})],
         "clinical": [(9, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(16, {"nodule_count": 4, "largest_cm": 4.4, "liver_involvement_pct": 25, **NO_INVASION})],
         "endoscopies": [(70, {"varices": "none", "varices_treated": None})],
         "tace": [session(500, "SD", 3), session(420, "SD", 4)],
-        "therapies": [{"regimen": "sorafenib", "start_days_ago": 380, "end_days_ago": 320, "outcome": "intolerance", "tolerated": False}],
+        "therapies": [
+            {
+                "regimen": "sorafenib",
+                "start_days_ago": 380,
+                "end_days_ago": 320,
+                "outcome": "intolerance",
+                "tolerated": False,
+            }
+        ],
         "contraindications": NO_CONTRAINDICATION,
     },
     {
         "label": "HCC-0112",
         "story": "One assessed session; the second awaits its follow-up scan: whether TACE failed is not known yet.",
-        "patient": {"age": 57, "sex": "M", "weight_kg": 84, "ecog": 0, "etiology": "masld", "baseline_tumor_count": 2},
+        "patient": {
+            "age": 57,
+            "sex": "M",
+            "weight_kg": 84,
+            "ecog": 0,
+            "etiology": "masld",
+            "baseline_tumor_count": 2,
+        },
         "labs": [(6, {**GOOD_LIVER, "afp_ng_ml": 25, "pivka_mau_ml": 60})],
         "clinical": [(6, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(75, {"nodule_count": 2, "largest_cm": 3.2, "liver_involvement_pct": 10, **NO_INVASION})],
@@ -191,10 +349,19 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0113",
         "story": "On atezolizumab + bevacizumab; last scan over three months ago: reassessment overdue.",
-        "patient": {"age": 63, "sex": "M", "weight_kg": 77, "ecog": 0, "etiology": "hbv", "baseline_tumor_count": 3},
+        "patient": {
+            "age": 63,
+            "sex": "M",
+            "weight_kg": 77,
+            "ecog": 0,
+            "etiology": "hbv",
+            "baseline_tumor_count": 3,
+        },
         "labs": [(10, {**GOOD_LIVER, "afp_ng_ml": 40, "pivka_mau_ml": 95})],
         "clinical": [(10, {"ascites": "none", "encephalopathy": "none"})],
-        "imaging": [(135, {"nodule_count": 3, "largest_cm": 3.9, "liver_involvement_pct": 15, **NO_INVASION})],
+        "imaging": [
+            (135, {"nodule_count": 3, "largest_cm": 3.9, "liver_involvement_pct": 15, **NO_INVASION})
+        ],
         "endoscopies": [(190, {"varices": "small", "varices_treated": True})],
         "tace": [session(360, "SD", 3), session(250, "SD", 3)],
         "therapies": [{"regimen": "atezolizumab_bevacizumab", "start_days_ago": 180, "outcome": "ongoing"}],
@@ -203,7 +370,14 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0114",
         "story": "Refractory, but ECOG 2 after a fall: outside the algorithm's population.",
-        "patient": {"age": 78, "sex": "F", "weight_kg": 52, "ecog": 2, "etiology": "hcv", "baseline_tumor_count": 2},
+        "patient": {
+            "age": 78,
+            "sex": "F",
+            "weight_kg": 52,
+            "ecog": 2,
+            "etiology": "hcv",
+            "baseline_tumor_count": 2,
+        },
         "labs": [(13, {**GOOD_LIVER, "afp_ng_ml": 18})],
         "clinical": [(13, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(19, {"nodule_count": 3, "largest_cm": 4.0, "liver_involvement_pct": 15, **NO_INVASION})],
@@ -214,7 +388,14 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0115",
         "story": "Partial responses, yet the nodule count rose twice in a row: not refractory, the board weighs a switch.",
-        "patient": {"age": 60, "sex": "M", "weight_kg": 74, "ecog": 0, "etiology": "alcohol", "baseline_tumor_count": 2},
+        "patient": {
+            "age": 60,
+            "sex": "M",
+            "weight_kg": 74,
+            "ecog": 0,
+            "etiology": "alcohol",
+            "baseline_tumor_count": 2,
+        },
         "labs": [(8, {**GOOD_LIVER, "afp_ng_ml": 95, "pivka_mau_ml": 150})],
         "clinical": [(8, {"ascites": "none", "encephalopathy": "none"})],
         "imaging": [(18, {"nodule_count": 4, "largest_cm": 3.6, "liver_involvement_pct": 15, **NO_INVASION})],
@@ -225,12 +406,31 @@ DEMO_CASES: list[dict[str, Any]] = [
     {
         "label": "HCC-0116",
         "story": "On lenvatinib since spring, started at Child-Pugh A5 and now B7: liver function is worse.",
-        "patient": {"age": 67, "sex": "F", "weight_kg": 58, "ecog": 1, "etiology": "hcv", "baseline_tumor_count": 3},
+        "patient": {
+            "age": 67,
+            "sex": "F",
+            "weight_kg": 58,
+            "ecog": 1,
+            "etiology": "hcv",
+            "baseline_tumor_count": 3,
+        },
         "labs": [
             (215, {**GOOD_LIVER, "afp_ng_ml": 60, "pivka_mau_ml": 90}),
-            (7, {**GOOD_LIVER, "bilirubin_mg_dl": 2.2, "albumin_g_dl": 3.2, "afp_ng_ml": 85, "pivka_mau_ml": 120}),
+            (
+                7,
+                {
+                    **GOOD_LIVER,
+                    "bilirubin_mg_dl": 2.2,
+                    "albumin_g_dl": 3.2,
+                    "afp_ng_ml": 85,
+                    "pivka_mau_ml": 120,
+                },
+            ),
         ],
-        "clinical": [(215, {"ascites": "none", "encephalopathy": "none"}), (7, {"ascites": "none", "encephalopathy": "none"})],
+        "clinical": [
+            (215, {"ascites": "none", "encephalopathy": "none"}),
+            (7, {"ascites": "none", "encephalopathy": "none"}),
+        ],
         "imaging": [(30, {"nodule_count": 3, "largest_cm": 4.5, "liver_involvement_pct": 20, **NO_INVASION})],
         "endoscopies": [(90, {"varices": "none", "varices_treated": None})],
         "tace": [session(560, "PR", 3), session(470, "SD", 3), session(380, "SD", 3)],
@@ -257,7 +457,9 @@ class Command(BaseCommand):
                 user.set_password(settings.DEMO_PASSWORD)
                 user.save()
                 user.groups.set([Group.objects.get(name=role)])
-        self.stdout.write(f"Demo data: {created} case(s) created, {len(DEMO_CASES) - created} already present.")
+        self.stdout.write(
+            f"Demo data: {created} case(s) created, {len(DEMO_CASES) - created} already present."
+        )
 
 
 def create_case(spec: dict[str, Any], today: datetime.date) -> m.Case:

@@ -31,7 +31,6 @@ class Command(cases_seed_demo.Command):
         seed_meetings(self.stdout)
 
 
-
 # Two more board members so the demo meetings have a quorum (hepatology or oncology,
 # interventional radiology, surgery); same password as the other demo users.
 MEETING_USERS = {"demo-surgeon": BOARD_MEMBER, "demo-radiologist": BOARD_MEMBER}
@@ -48,19 +47,38 @@ ROOM = "Liver Centre, room 3.014"
 
 # (case, question, plan, rationale, deviation reason, actions as (what, owner, days after the meeting))
 PAST_AGENDA: list[tuple[str, str, str, str, str, list[tuple[str, str, int]]]] = [
-    ("HCC-0101", "Complete then partial response: continue TACE?", "continue_tace",
-     "Sustained response after two sessions; liver function preserved.", "",
-     [("Book the next TACE session", "demo-radiologist", 21)]),
-    ("HCC-0102", "Two stable-disease responses: TACE-refractory, start systemic therapy?", "atezolizumab_bevacizumab",
-     "Refractory by non-response; Child-Pugh A, ECOG 0; varices banded within six months.", "",
-     [("Start the first cycle and check blood pressure and urine protein", "demo-member", 5)]),
-    ("HCC-0104", "Main portal vein invasion, kidney transplant: which systemic option?", "sorafenib",
-     "Immunotherapy excluded after the transplant and lenvatinib by the Vp4 invasion.", "",
-     [("Tell the transplant nephrologist about the plan", "demo-coordinator", 3)]),
-    ("HCC-0106", "Child-Pugh B8 and refractory: treat or not?", "sorafenib",
-     "The patient wants active treatment after being told the evidence in Child-Pugh B is limited.",
-     "patient_preference",
-     [("Liver tests and bilirubin two weeks after starting", "demo-member", 14)]),
+    (
+        "HCC-0101",
+        "Complete then partial response: continue TACE?",
+        "continue_tace",
+        "Sustained response after two sessions; liver function preserved.",
+        "",
+        [("Book the next TACE session", "demo-radiologist", 21)],
+    ),
+    (
+        "HCC-0102",
+        "Two stable-disease responses: TACE-refractory, start systemic therapy?",
+        "atezolizumab_bevacizumab",
+        "Refractory by non-response; Child-Pugh A, ECOG 0; varices banded within six months.",
+        "",
+        [("Start the first cycle and check blood pressure and urine protein", "demo-member", 5)],
+    ),
+    (
+        "HCC-0104",
+        "Main portal vein invasion, kidney transplant: which systemic option?",
+        "sorafenib",
+        "Immunotherapy excluded after the transplant and lenvatinib by the Vp4 invasion.",
+        "",
+        [("Tell the transplant nephrologist about the plan", "demo-coordinator", 3)],
+    ),
+    (
+        "HCC-0106",
+        "Child-Pugh B8 and refractory: treat or not?",
+        "sorafenib",
+        "The patient wants active treatment after being told the evidence in Child-Pugh B is limited.",
+        "patient_preference",
+        [("Liver tests and bilirubin two weeks after starting", "demo-member", 14)],
+    ),
 ]
 NEXT_AGENDA = [
     ("HCC-0103", "Refractory, no endoscopy on record: endoscopy first, then atezolizumab + bevacizumab?"),
@@ -115,7 +133,9 @@ def _past_meeting(users: dict[str, User], today: datetime.date) -> None:
     meeting = Meeting.objects.create(title=PAST_MEETING, starts_at=_at(day, 16), location=ROOM)
     _invite(meeting, users, present=True)
     for label, question, plan, rationale, reason, actions in PAST_AGENDA:
-        item = AgendaItem.objects.create(meeting=meeting, case=Case.objects.get(label=label), question=question)
+        item = AgendaItem.objects.create(
+            meeting=meeting, case=Case.objects.get(label=label), question=question
+        )
         decision = Decision(
             agenda_item=item,
             plan=plan,
@@ -127,7 +147,10 @@ def _past_meeting(users: dict[str, User], today: datetime.date) -> None:
         services.save_draft(decision)
         for what, owner, days in actions:
             FollowUpAction.objects.create(
-                decision=decision, description=what, owner=users[owner], due=day + datetime.timedelta(days=days)
+                decision=decision,
+                description=what,
+                owner=users[owner],
+                due=day + datetime.timedelta(days=days),
             )
         services.sign(decision, users["demo-member"])
 
