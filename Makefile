@@ -42,10 +42,11 @@ format: $(VENV)/.dev
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# mypy (pyproject.toml): strict over the clinical engine, django-stubs' checks over the apps. The
-# Django plugin loads the settings, which need debug on to run without a secret key.
+# mypy (pyproject.toml): django-stubs' checks over the apps, then --strict over the clinical engine.
+# The Django plugin loads the settings, which need debug on to run without a secret key.
 typecheck: $(VENV)/.dev
 	DJANGO_DEBUG=true $(PY) -m mypy
+	$(PY) -m mypy --strict --config-file= cases/clinical  # pure Python: no Django plugin
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .hypothesis

@@ -466,10 +466,7 @@ def parse_case_document(doc: object) -> ParsedCase:
         imaging=tuple(Imaging(**row) for _, row in imaging),  # type: ignore[arg-type]
         endoscopies=tuple(Endoscopy(**row) for _, row in endoscopies),  # type: ignore[arg-type]
         tace_sessions=tuple(TaceSession(**row) for _, row in sessions),  # type: ignore[arg-type]
-        systemic_therapies=tuple(
-            SystemicTherapy(**row)
-            for _, row in therapies  # type: ignore[arg-type]
-        ),
+        systemic_therapies=tuple(SystemicTherapy(**row) for _, row in therapies),  # type: ignore[arg-type]
         contraindications=contraindications,
     )
     return ParsedCase(facts=facts, as_of=as_of, proposal=proposal)
