@@ -40,11 +40,11 @@ from cases.charts.svg import (
     square_path,
     text_width,
 )
+from cases.clinical.case_on_date import CaseView
 from cases.clinical.facts import CaseFacts, Imaging, LabPoint, MarkerPair, SystemicTherapy, TaceSession
 from cases.clinical.labels import regimen_label
 from cases.clinical.results import round_half_away
 from cases.clinical.scores import moral_value, shows_vascular_invasion
-from cases.clinical.view import CaseView
 
 # --- drawing constants (SVG user units; the viewBox scales them to the screen) ----------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from .case_on_date import CaseView, days_between
 from .options import (
     AB,
     CONTRAINDICATED,
@@ -27,7 +28,6 @@ from .options import (
 )
 from .results import Evidence, jsonable
 from .scores import ChildPugh, child_pugh
-from .view import CaseView, days_between
 
 ALG_1 = "ALG-1"
 ALG_2 = "ALG-2"

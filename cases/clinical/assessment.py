@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import catalogue
 from .algorithm import ALG_5_OVERDUE, ON_THERAPY_LIVER, Algorithm, algorithm, liver_worse_on_therapy
+from .case_on_date import CaseView, days_between
 from .facts import CaseFacts
 from .options import (
     ALG_WEIGH_SWITCH,
@@ -53,7 +54,6 @@ from .scores import (
     up_to_seven,
 )
 from .signals import signals
-from .view import CaseView, days_between
 from .vocab import FORMAT_ASSESSMENT, PROPOSALS, RULE_SET
 
 SEVERITY_ORDER = {STOP: 0, WARNING: 1, INFO: 2}

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .case_on_date import CaseView, days_between
 from .refractoriness import NOT_REFRACTORY, REFRACTORY, Refractoriness
 from .results import INSUFFICIENT, MET, Evidence, RuleFinding, sorted_unique
 from .scores import ChildPugh, shows_vascular_invasion
-from .view import CaseView, days_between
 from .vocab import OPTION_REGIMENS
 
 GATE_CPC = "GATE-CPC"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .case_on_date import CaseView
 from .options import (
     AB,
     DT,
@@ -22,7 +23,6 @@ from .options import (
 from .refractoriness import REFRACTORY, Refractoriness
 from .results import INSUFFICIENT, Evidence
 from .scores import ChildPugh
-from .view import CaseView
 from .vocab import OPTION_REGIMENS
 
 PIT_ADJ_SORA = "PIT-ADJ-SORA"

@@ -10,10 +10,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .case_on_date import CaseView, days_between
 from .facts import Imaging, TaceSession
 from .results import INSUFFICIENT, MET, NOT_APPLICABLE, NOT_MET, RuleFinding, sorted_unique
 from .scores import shows_vascular_invasion
-from .view import CaseView, days_between
 
 TR_NORESP = "TR-NORESP"
 TR_VASC = "TR-VASC"

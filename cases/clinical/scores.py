@@ -12,8 +12,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .case_on_date import CaseView
 from .results import INSUFFICIENT, NOT_APPLICABLE, OK, jsonable, round_half_away, sorted_unique
-from .view import CaseView
 
 SCORE_CP = "SCORE-CP"
 SCORE_ALBI = "SCORE-ALBI"

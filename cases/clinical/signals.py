@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime
 
+from .case_on_date import CaseView, LabPoint
 from .results import INSUFFICIENT, MET, NOT_APPLICABLE, NOT_MET, RuleFinding, round_half_away
 from .scores import moral_value
-from .view import CaseView, LabPoint
 
 PI_MORAL = "PI-MORAL"
 PI_LESIONS = "PI-LESIONS"

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cases.clinical.case_on_date import CaseView
 from cases.clinical.facts import CaseFacts, TaceSession
 from cases.clinical.refractoriness import no_response
-from cases.clinical.view import CaseView
 
 from .builders import (
     clinical,
