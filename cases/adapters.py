@@ -151,5 +151,5 @@ def create_case_from_facts(facts: f.CaseFacts, label: str) -> m.Case:
         records = getattr(facts, kind.facts_key)
         rows = _merged_by_date(records) if kind is LABS else [_fact_values(r, kind.fields) for r in records]
         for row in rows:
-            kind.model.objects.create(case=case, **model_values(kind.model, row))
+            kind.model._default_manager.create(case=case, **model_values(kind.model, row))
     return case

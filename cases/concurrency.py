@@ -8,13 +8,18 @@ re-bound to the current version number). Nothing already saved is lost either wa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.db import models
+from django.http import QueryDict
+
+from cases.models.versioning import Versioned
+
+V = TypeVar("V", bound=Versioned)
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm[V]):
     """A ModelForm that carries the version it was read at, so a stale save is detected."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -27,7 +32,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["version"].required = True
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's model-validation hook, not in django-stubs
         if self.instance.pk and self.cleaned_data.get("version"):
             self.instance.version = self.cleaned_data["version"]
 
@@ -87,8 +92,8 @@ def conflict_message(current: models.Model | None, what: str) -> str:
     )
 
 
-def rebind(form: forms.ModelForm, current: models.Model) -> forms.ModelForm:
+def rebind(form: forms.ModelForm, current: Versioned) -> forms.ModelForm:
     """The same form, bound to the typed data but at the current version (for "save again")."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a refused save: the form was bound to request.POST
     data["version"] = str(current.version)
     return type(form)(data, instance=current)

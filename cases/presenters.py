@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from cases.clinical import Assessment
+from cases.clinical import Assessment, RuleFinding
 from cases.clinical.catalogue import RULES, rule
 from cases.clinical.labels import (
     ART_INTERPRETATION_LABELS,
@@ -219,7 +219,7 @@ def _reason(rule_id: str) -> Reason:
     return Reason(rule_id, RULES[rule_id].title if rule_id in RULES else rule_id)
 
 
-def _finding(finding: object) -> FindingRow:
+def _finding(finding: RuleFinding) -> FindingRow:
     rule_id: str = finding.id
     status: str = finding.status
     return FindingRow(

@@ -67,7 +67,7 @@ class CaseFormBlock:
 class RecordKind:
     slug: str  # in the URLs (/cases/<pk>/<slug>/add/) and the case page's anchors; never change it
     facts_key: str  # the CaseFacts attribute and the case format's key (CASE_FORMAT.md)
-    model: type[models.Model]
+    model: type[records.CaseRecord]
     fact: type  # the engine's record class (cases.clinical.facts)
     fields: tuple[str, ...]  # the record's fields: in its form, in the case format and in the facts
     table: CasePageTable

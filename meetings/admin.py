@@ -51,10 +51,10 @@ class DecisionAdmin(SimpleHistoryAdmin):
         "signed_by",
     ]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
         return super().has_change_permission(request, obj) and not (obj is not None and obj.signed_at)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.signed_at)
 
     def save_model(self, request: HttpRequest, obj: Decision, form: Any, change: bool) -> None:

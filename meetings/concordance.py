@@ -114,9 +114,9 @@ def _follows(plan: str, a: Assessment, ongoing: str | None) -> tuple[bool, str]:
             return True, f"{label} is {words} in rule set {a.rule_set}."
         return False, f"{label} is not an option here: {words}."
     if plan == "continue_tace":
-        reasons = {r for o in a.options for r in o.reasons}
+        every_reason = {r for o in a.options for r in o.reasons}
         why_tace = (
-            next((w for r, w in _TACE_WORDS.items() if r in reasons), None) if step == "ALG-1" else None
+            next((w for r, w in _TACE_WORDS.items() if r in every_reason), None) if step == "ALG-1" else None
         )
         if why_tace is not None:
             return True, f"{why_tace}."

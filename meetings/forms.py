@@ -8,7 +8,8 @@ The decision form has no concordance field on purpose: concordance is computed f
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -42,7 +43,7 @@ def people() -> Any:
     return User.objects.filter(is_active=True).order_by("username")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(forms.ModelForm[Meeting]):
     video_link = forms.URLField(
         required=False, assume_scheme="https", help_text="Leave blank for a meeting in a room."
     )
@@ -56,12 +57,13 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        starts_at = cast(forms.DateTimeField, self.fields["starts_at"])  # from the model's DateTimeField
+        starts_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if self.instance.starts_at:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%dT%H:%M")
 
 
-class AttendeeForm(forms.ModelForm):
+class AttendeeForm(forms.ModelForm[Attendee]):
     """Add a person; the specialty defaults to the one on their board profile."""
 
     specialty = forms.ChoiceField(
@@ -73,13 +75,14 @@ class AttendeeForm(forms.ModelForm):
         fields = ["user", "specialty"]
         labels = {"user": "Person"}
 
-    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
-        super().__init__(*args, instance=Attendee(meeting=meeting), **kwargs)
-        self.fields["user"].queryset = people().exclude(attendances__meeting=meeting)
-        self.fields["user"].empty_label = "Choose a person"
+    def __init__(self, data: Mapping[str, Any] | None = None, *, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(data, instance=Attendee(meeting=meeting), **kwargs)
+        user = cast(forms.ModelChoiceField, self.fields["user"])  # from the model's ForeignKey
+        user.queryset = people().exclude(attendances__meeting=meeting)
+        user.empty_label = "Choose a person"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         user = data.get("user")
         if user and not data.get("specialty"):
             profile = BoardProfile.objects.filter(user=user).first()
@@ -103,7 +106,7 @@ class AgendaCasesForm(forms.Form):
         cases = Case.objects.filter(status=Status.OPEN).exclude(agenda_items__meeting=meeting)
         if query:
             cases = cases.filter(label__icontains=query)
-        self.fields["cases"].queryset = cases.order_by("label")
+        cast(forms.ModelMultipleChoiceField, self.fields["cases"]).queryset = cases.order_by("label")
 
 
 class AddToMeetingForm(forms.Form):
@@ -118,17 +121,17 @@ class AddToMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         upcoming = Meeting.objects.filter(starts_at__date__gte=today).exclude(items__case=case)
-        self.fields["meeting"].queryset = upcoming.order_by("starts_at")
+        cast(forms.ModelChoiceField, self.fields["meeting"]).queryset = upcoming.order_by("starts_at")
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(forms.ModelForm[AgendaItem]):
     class Meta:
         model = AgendaItem
         fields = ["question"]
         widgets = {"question": forms.Textarea(attrs={"rows": 2})}
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(forms.ModelForm[Decision]):
     """The board's plan, rationale, deviation reason, dissent and next review.
 
     ``acknowledged_flags`` lists the stop flags the board has read and accepts; signing checks
@@ -161,8 +164,12 @@ class DecisionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = [("", "— choose the board's plan —"), *PLAN_CHOICES]
-        self.fields["deviation_reason"].choices = [
+        # A model field with choices makes a ChoiceField (`fields` is typed as plain Fields).
+        cast(forms.ChoiceField, self.fields["plan"]).choices = [
+            ("", "— choose the board's plan —"),
+            *PLAN_CHOICES,
+        ]
+        cast(forms.ChoiceField, self.fields["deviation_reason"]).choices = [
             ("", "— none: needed only when the plan deviates —"),
             *list(DeviationReason.choices),
         ]
@@ -173,7 +180,7 @@ class DecisionForm(forms.ModelForm):
         return super().save(commit)
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(forms.ModelForm[FollowUpAction]):
     class Meta:
         model = FollowUpAction
         fields = ["description", "owner", "due"]
@@ -181,7 +188,7 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = people()
         # One row per action under the table's column headings: no label above each input.
         self.helper = FormHelper()
         self.helper.form_show_labels = False

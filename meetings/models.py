@@ -298,14 +298,16 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
         return self.filter(signed_at__isnull=False).exclude(correction__signed_at__isnull=False)
 
 
-class DecisionManager(models.Manager["Decision"]):
+# From the queryset, so `Decision.objects.all()`, `.filter()` and `.in_force()` are typed as a
+# DecisionQuerySet (the base must be a module-level name for django-stubs to read it).
+_DecisionManagerBase = models.Manager.from_queryset(DecisionQuerySet)
+
+
+class DecisionManager(_DecisionManagerBase["Decision"]):
     # The case page lists ``case.decisions`` with meeting, signer and recorder: one query.
     def get_queryset(self) -> DecisionQuerySet:
         queryset = DecisionQuerySet(self.model, using=self._db)
         return queryset.select_related("agenda_item__meeting", "signed_by", "recorded_by")
-
-    def in_force(self) -> DecisionQuerySet:
-        return self.get_queryset().in_force()
 
 
 class Decision(models.Model):

@@ -65,4 +65,4 @@ class PermissionBackend(ModelBackend):
             with connection.cursor() as cursor:
                 cursor.execute(_permissions_sql(), [user_obj.pk, user_obj.pk])
                 user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
-        return user_obj._perm_cache  # type: ignore[no-any-return]
+        return user_obj._perm_cache

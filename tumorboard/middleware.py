@@ -65,7 +65,7 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         if log.isEnabledFor(logging.INFO):
-            line = {
+            line: dict[str, object] = {
                 "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
                 "request_id": request_id,
                 "method": request.method,

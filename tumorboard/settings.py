@@ -8,10 +8,16 @@ a TLS-terminating proxy or a local benchmark over plain HTTP.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.contrib.messages import constants as messages
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets the typed generics run: `forms.ModelForm[Meeting]` is a subscript at import time, which
+# Django's own classes do not support (django-stubs-ext adds a no-op `__class_getitem__`).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -247,6 +253,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # memory of each app-server process. Several app servers can share a database cache table
 # (DJANGO_CACHE=db; run `manage.py createcachetable` once) — see docs/operations.md.
 _CACHE = os.environ.get("DJANGO_CACHE", "locmem").strip().lower()
+CACHES: dict[str, dict[str, Any]]
 if _CACHE == "db":
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tumorboard_cache"}

@@ -14,7 +14,7 @@ from cases.concurrency import VersionedForm
 from cases.forms.fields import MeasurementInput, YesNoUnknown
 
 
-class CaseForm(VersionedForm):
+class CaseForm(VersionedForm[m.Case]):
     class Meta:
         model = m.Case
         fields = [

@@ -28,6 +28,7 @@ from django.db import transaction
 from cases import models as m
 from cases.adapters import RecordChange, model_values
 from cases.forms.fields import clinical_formfield
+from cases.models.records import DatedRecord
 from cases.models.versioning import StaleEdit
 from cases.record_kinds import CASE_FORM_KINDS, CaseFormBlock, RecordKind
 
@@ -43,6 +44,11 @@ class BlockHeading:
 def _block(kind: RecordKind) -> CaseFormBlock:
     assert kind.case_form is not None  # only the case form's kinds come here
     return kind.case_form
+
+
+def _dated_model(kind: RecordKind) -> type[DatedRecord]:
+    assert issubclass(kind.model, DatedRecord)  # every block has a date: only dated kinds come here
+    return kind.model
 
 
 class FindingsForm(forms.Form):
@@ -151,14 +157,17 @@ class FindingsForm(forms.Form):
 def save_changes(case: m.Case, changes: list[RecordChange]) -> None:
     """Write the form's finding changes to the case's records (removal is refused earlier)."""
     for change in changes:
-        model = change.kind.model
+        model = _dated_model(change.kind)
         if change.action == "update":
-            record = model.objects.filter(case=case, date=change.previous_date).first()
+            # A correction of the record the form showed: its date and version came with the form.
+            assert change.previous_date is not None and change.version is not None
+            record = model._default_manager.filter(case=case, date=change.previous_date).first()
             if record is None:
                 raise StaleEdit(None)  # deleted meanwhile
             record.version = change.version
         else:
-            existing = model.objects.filter(case=case, date=change.date).first()
+            assert change.date is not None  # a new record: on the date typed (a removal was refused)
+            existing = model._default_manager.filter(case=case, date=change.date).first()
             if existing is not None:
                 raise StaleEdit(existing)  # saved by someone else since the form was read
             record = model(case=case, date=change.date)

@@ -7,10 +7,11 @@ from django.forms import modelform_factory
 
 from cases.concurrency import VersionedForm
 from cases.forms.fields import clinical_formfield
+from cases.models.records import CaseRecord
 from cases.record_kinds import RecordKind
 
 
-class RecordForm(VersionedForm):
+class RecordForm(VersionedForm[CaseRecord]):
     """Base of the record forms: the instance arrives with its case already set."""
 
     def _post_clean(self) -> None:
@@ -20,14 +21,15 @@ class RecordForm(VersionedForm):
         try:
             self.instance.validate_constraints()
         except forms.ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]  # Django's, not in django-stubs
 
 
-def record_form_class(kind: RecordKind) -> type[forms.ModelForm]:
+def record_form_class(kind: RecordKind) -> type[forms.ModelForm[CaseRecord]]:
     """The ModelForm for one kind of dated record."""
     return modelform_factory(
         kind.model,
         form=RecordForm,
         fields=list(kind.fields),
-        formfield_callback=clinical_formfield,
+        # Django leaves out a field whose callback returns None; django-stubs' callback type has no None.
+        formfield_callback=clinical_formfield,  # type: ignore[arg-type]
     )

@@ -85,10 +85,18 @@ def count(verbose_name: str, field: str) -> models.PositiveSmallIntegerField[int
     )
 
 
-class DatedRecord(Versioned):
-    """A finding of one case on one date. Saving always validates (nothing half-checked reaches the table)."""
+class CaseRecord(Versioned):
+    """A record of one case: each kind of cases/record_kinds.py (each names its `related_name`)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+class DatedRecord(CaseRecord):
+    """A finding of one case on one date. Saving always validates (nothing half-checked reaches the table)."""
+
     date = models.DateField(validators=[not_in_future])
 
     class Meta:
@@ -105,7 +113,7 @@ def touch_case(case_id: int) -> None:
     Case.objects.filter(pk=case_id).update(updated_at=timezone.now())
 
 
-def one_per_date(model: str) -> list[models.UniqueConstraint]:
+def one_per_date(model: str) -> list[models.BaseConstraint]:
     # CASE_FORMAT.md: two records of the same kind on one date are an error.
     return [
         models.UniqueConstraint(
@@ -247,7 +255,7 @@ class TaceSession(DatedRecord):
             raise ValidationError({"response_date": "The response cannot be dated before the session."})
 
 
-class SystemicTherapy(Versioned):
+class SystemicTherapy(CaseRecord):
     """A line of systemic therapy: regimen, dates and how it ended."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="systemic_therapies")

@@ -18,7 +18,7 @@ from django.db.models import F
 class StaleEdit(Exception):
     """The record changed (or was deleted) after it was read; `current` is what is saved now."""
 
-    def __init__(self, current: models.Model | None) -> None:
+    def __init__(self, current: Versioned | None) -> None:
         super().__init__("the record was changed by someone else")
         self.current = current
 

@@ -32,4 +32,4 @@ def choice(record: object, field: str) -> SafeString | str:
     """The display label of a choice field, or the "not recorded" mark when blank."""
     if not getattr(record, field):
         return recorded(None)  # type: ignore[return-value]
-    return getattr(record, f"get_{field}_display")()  # type: ignore[no-any-return]
+    return getattr(record, f"get_{field}_display")()

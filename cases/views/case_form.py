@@ -8,11 +8,12 @@ never in URLs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -105,6 +106,7 @@ def _conflict(stale: StaleEdit, case_form: CaseForm, findings: FindingsForm) -> 
     """The refusal message and, field by field, the saved value next to the typed one."""
     current = stale.current
     kind = kind_of(current) if current is not None else None
+    form: forms.BaseForm
     if kind is None:
         what, form, names = "case", case_form, None
     else:
@@ -114,7 +116,7 @@ def _conflict(stale: StaleEdit, case_form: CaseForm, findings: FindingsForm) -> 
 
 def _rebound(case_form: CaseForm, case: Case | None) -> tuple[CaseForm, FindingsForm]:
     """The typed values again, now at the versions saved in the database ("save again" applies them)."""
-    data = case_form.data.copy()
+    data = cast(QueryDict, case_form.data).copy()  # a refused save: the form was bound to request.POST
     fresh = FindingsForm(case=case)
     if case is not None:
         data["version"] = str(case.version)

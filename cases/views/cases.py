@@ -20,10 +20,12 @@ from cases.concurrency import conflict_message, differences, rebind
 from cases.forms.case import CaseFilterForm
 from cases.forms.records import record_form_class
 from cases.models import Case, LabResult, Status, TaceSession
+from cases.models.records import CaseRecord
 from cases.models.versioning import StaleEdit
 from cases.record_kinds import RecordKind, kind_for_slug
 from cases.record_tables import record_tables
 from cases.views.case_form import PANEL
+from tumorboard.http import HtmxHttpRequest
 
 CASES_PER_PAGE = 50
 
@@ -128,21 +130,23 @@ def _require_record_permission(request: HttpRequest, verb: str, slug: str) -> Re
     return kind
 
 
-def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def record_add(request: HtmxHttpRequest, pk: int, kind: str) -> HttpResponse:
     record_kind = _require_record_permission(request, "add", kind)
     case = get_object_or_404(Case, pk=pk)
     form = record_form_class(record_kind)(request.POST or None, instance=record_kind.model(case=case))
     return _save_record_form(request, case, record_kind, form)
 
 
-def record_edit(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+def record_edit(request: HtmxHttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
     record_kind = _require_record_permission(request, "change", kind)
     record = get_object_or_404(record_kind.model, pk=record_pk, case_id=pk)
     form = record_form_class(record_kind)(request.POST or None, instance=record)
     return _save_record_form(request, record.case, record_kind, form)
 
 
-def _save_record_form(request: HttpRequest, case: Case, kind: RecordKind, form: ModelForm) -> HttpResponse:
+def _save_record_form(
+    request: HtmxHttpRequest, case: Case, kind: RecordKind, form: ModelForm[CaseRecord]
+) -> HttpResponse:
     """Save a record form; inline (htmx) the page's tables refresh, otherwise back to the case page."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -158,7 +162,7 @@ def _save_record_form(request: HttpRequest, case: Case, kind: RecordKind, form: 
 
 
 def _record_conflict(
-    request: HttpRequest, case: Case, kind: RecordKind, form: ModelForm, stale: StaleEdit
+    request: HtmxHttpRequest, case: Case, kind: RecordKind, form: ModelForm[CaseRecord], stale: StaleEdit
 ) -> HttpResponse:
     """Someone saved this record first: show theirs and yours; the form keeps yours for "save again"."""
     context = {
@@ -174,7 +178,7 @@ def _record_conflict(
 
 
 @require_POST
-def record_delete(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+def record_delete(request: HtmxHttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
     record_kind = _require_record_permission(request, "delete", kind)
     record = get_object_or_404(record_kind.model, pk=record_pk, case_id=pk)
     record.delete()

@@ -3,7 +3,7 @@ reasons, every flag, and the check of a proposed plan."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -12,10 +12,11 @@ from cases.assessing import assess_case
 from cases.charts import algorithm_diagram, timeline
 from cases.clinical.vocab import PROPOSALS
 from cases.forms.case import ProposalForm
+from tumorboard.http import HtmxHttpRequest
 
 
 @require_GET
-def recommendation(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The algorithm with the patient's position, the ranked options and every flag; `?proposal=` checks a plan."""
     case = get_object_or_404(with_records(), pk=pk)
     proposal = request.GET.get("proposal") if request.GET.get("proposal") in PROPOSALS else None

@@ -22,6 +22,7 @@ from meetings import services
 from meetings.forms import AddToMeetingForm, AgendaCasesForm, AttendeeForm, MeetingForm, QuestionForm
 from meetings.models import AgendaItem, Attendee, Meeting
 from meetings.quorum import quorum
+from tumorboard.http import HtmxHttpRequest
 
 MANAGE = "meetings.manage_meetings"
 
@@ -78,14 +79,14 @@ def attendees_context(meeting: Meeting) -> dict[str, Any]:
 def _agenda_context(meeting: Meeting) -> dict[str, Any]:
     """Agenda rows with their readiness on the meeting day: one engine run per case, constant queries."""
     items = list(meeting.items.select_related("case").with_decisions())
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"item": item, "readiness": readiness}
         for item, readiness in zip(items, services.agenda_readiness(meeting, items), strict=True)
     ]
     return {"rows": rows, "not_ready": sum(1 for r in rows if not r["readiness"].ready)}
 
 
-def _back_to_meeting(request: HttpRequest, meeting: Meeting, partial: str | None = None) -> HttpResponse:
+def _back_to_meeting(request: HtmxHttpRequest, meeting: Meeting, partial: str | None = None) -> HttpResponse:
     if request.htmx and partial == "agenda":
         return render(
             request, "meetings/meeting_detail.html#agenda", {"meeting": meeting, **_agenda_context(meeting)}
@@ -105,7 +106,7 @@ def _back_to_meeting(request: HttpRequest, meeting: Meeting, partial: str | None
 
 @require_POST
 @require(MANAGE)
-def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     form = AttendeeForm(request.POST, meeting=meeting)
     if form.is_valid():
@@ -120,7 +121,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(MANAGE)
-def attendee_presence(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
+def attendee_presence(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     """Mark a person present or absent (or back to not marked)."""
     attendee = get_object_or_404(Attendee, pk=attendee_pk, meeting_id=pk)
     attendee.present = {"present": True, "absent": False}.get(request.POST.get("presence", ""))
@@ -130,7 +131,7 @@ def attendee_presence(request: HttpRequest, pk: int, attendee_pk: int) -> HttpRe
 
 @require_POST
 @require(MANAGE)
-def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
+def attendee_remove(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     attendee = get_object_or_404(Attendee, pk=attendee_pk, meeting_id=pk)
     attendee.delete()
     return _back_to_meeting(request, attendee.meeting, "attendees")
@@ -171,7 +172,7 @@ def agenda_add_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(MANAGE)
-def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
     item.meeting.move_item(item, -1 if request.POST.get("direction") == "up" else 1)
     return _back_to_meeting(request, item.meeting, "agenda")
@@ -179,7 +180,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @require_POST
 @require(MANAGE)
-def agenda_question(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_question(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
     form = QuestionForm(request.POST, instance=item)
     if form.is_valid():
@@ -193,7 +194,7 @@ def agenda_question(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 
 @require_POST
 @require(MANAGE)
-def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_remove(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
     if item.decisions.exists():
         messages.error(

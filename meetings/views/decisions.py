@@ -5,12 +5,13 @@ attempt to edit it."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -47,6 +48,7 @@ def decision_new(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         # One decision in force per agenda item: changing it is a correction, linked to it.
         messages.info(request, "This case already has a signed decision here: to change it, correct it.")
         return redirect(item.signed_decision)
+    assert request.user.is_authenticated  # LoginRequiredMiddleware: an anonymous request never gets here
     return _decision_form(request, Decision(agenda_item=item, recorded_by=request.user))
 
 
@@ -109,11 +111,14 @@ def _form_context(decision: Decision, form: DecisionForm, actions: Any) -> dict[
 def _check_context(item: AgendaItem, form: DecisionForm) -> dict[str, Any]:
     """The plan as typed, checked against the engine now: concordance and the stop flags to acknowledge."""
     plan = form.data.get("plan", form.instance.plan) if form.is_bound else form.instance.plan
-    if not plan or plan not in dict(form.fields["plan"].choices):
+    plan_field = cast(forms.ChoiceField, form.fields["plan"])  # the model's field with choices
+    if not plan or not plan_field.valid_value(plan):
         return {"check": None}
     checked = services.check_plan(item, plan)
     acknowledged = (
-        form.data.getlist("acknowledged_flags") if form.is_bound else form.instance.acknowledged_flags
+        cast(QueryDict, form.data).getlist("acknowledged_flags")  # bound to request.POST
+        if form.is_bound
+        else form.instance.acknowledged_flags
     )
     summary = summarise(checked.assessment)
     stops = [f for f in summary.flags if f.severity == "stop"]

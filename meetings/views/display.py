@@ -14,6 +14,7 @@ from cases.permissions import require
 from cases.presenters import summarise
 from meetings import services
 from meetings.models import AgendaItem, Meeting
+from tumorboard.http import HtmxHttpRequest
 
 
 @require_GET
@@ -40,7 +41,7 @@ def meeting_poll(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require("meetings.manage_meetings")
-def meeting_go(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_go(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The coordinator's controls: next, previous, or a given agenda item."""
     meeting = get_object_or_404(Meeting, pk=pk)
     step, item = request.POST.get("step"), request.POST.get("item", "")

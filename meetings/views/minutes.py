@@ -21,7 +21,9 @@ PDF_BASE_URL = "http://minutes.tumorboard.invalid/"
 def _minutes_context(meeting: Meeting) -> dict[str, Any]:
     decisions = Decision.objects.select_related("signed_by").prefetch_related("actions__owner")
     items = list(meeting.items.select_related("case").with_decisions(in_force=decisions))
-    rows = [{"item": item, "decision": item.signed_decision, "draft": item.draft_decision} for item in items]
+    rows: list[dict[str, Any]] = [
+        {"item": item, "decision": item.signed_decision, "draft": item.draft_decision} for item in items
+    ]
     signed = [r["decision"] for r in rows if r["decision"]]
     return {
         "meeting": meeting,
@@ -67,7 +69,7 @@ def _static_fetcher() -> Any:
 
     prefix = PDF_BASE_URL + settings.STATIC_URL.lstrip("/")
 
-    class StaticOnly(URLFetcher):  # type: ignore[misc]
+    class StaticOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             name = url.removeprefix(prefix) if url.startswith(prefix) else ""
             path = finders.find(name) if name and ".." not in name.split("/") else None

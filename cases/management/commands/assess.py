@@ -8,7 +8,7 @@ nothing on stdout) for invalid input.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--proposal", help="the board's proposed plan (a key of RULES.md §7)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        status = cli.run(options["file"], options["proposal"], self.stdout._out, self.stderr._out)
+        # cli.run writes to the text streams that Django's OutputWrappers hold in `_out` (not in django-stubs).
+        stdout, stderr = cast(TextIO, self.stdout._out), cast(TextIO, self.stderr._out)
+        status = cli.run(options["file"], options["proposal"], stdout, stderr)
         if status:
             sys.exit(status)

@@ -463,8 +463,12 @@ class Command(BaseCommand):
 
 
 def create_case(spec: dict[str, Any], today: datetime.date) -> m.Case:
-    def ago(days: int | None) -> datetime.date | None:
-        return None if days is None else today - datetime.timedelta(days=days)
+    def ago(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=days)
+
+    def ago_or_none(days: int | None) -> datetime.date | None:
+        """An optional date: no response read yet, a therapy not ended."""
+        return None if days is None else ago(days)
 
     case = m.Case.objects.create(
         label=spec["label"],
@@ -485,7 +489,7 @@ def create_case(spec: dict[str, Any], today: datetime.date) -> m.Case:
         m.TaceSession.objects.create(
             case=case,
             date=ago(values.pop("days_ago")),
-            response_date=ago(values.pop("response_days_ago")),
+            response_date=ago_or_none(values.pop("response_days_ago")),
             **values,
         )
     for values in spec.get("therapies", []):
@@ -493,7 +497,7 @@ def create_case(spec: dict[str, Any], today: datetime.date) -> m.Case:
         m.SystemicTherapy.objects.create(
             case=case,
             start=ago(values.pop("start_days_ago")),
-            end=ago(values.pop("end_days_ago", None)),
+            end=ago_or_none(values.pop("end_days_ago", None)),
             **values,
         )
     return case
