@@ -61,6 +61,12 @@ def assess_facts(
     return CaseAssessment(facts=facts, as_of=as_of or today(), proposal=proposal)
 
 
+def assessment_of(facts: CaseFacts, as_of: datetime.date, proposal: str | None = None) -> Assessment:
+    """The engine's assessment of parsed facts, in the shape the engine's command line takes
+    (`cases.clinical.cli.run`): what `manage.py assess` runs."""
+    return assess_facts(facts, as_of=as_of, proposal=proposal).assessment
+
+
 def assess_case(
     case: Case | None,
     *,

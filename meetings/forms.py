@@ -131,6 +131,34 @@ class QuestionForm(forms.ModelForm[AgendaItem]):
         widgets = {"question": forms.Textarea(attrs={"rows": 2})}
 
 
+def inline_question_form(item: AgendaItem) -> QuestionForm:
+    """The question box under an agenda row: one line, its label read by screen readers only, and
+    an id of its own per row (question-<pk>)."""
+    form = QuestionForm(instance=item)
+    form.fields["question"].label = f"Question for the board about {item.case.label}"
+    form.fields["question"].widget.attrs.update(
+        id=f"question-{item.pk}", rows=1, placeholder="Question for the board", **{"class": "form-control-sm"}
+    )
+    form.helper = FormHelper()
+    form.helper.form_tag = False
+    form.helper.label_class = "visually-hidden"
+    return form
+
+
+class CaseSearchForm(forms.Form):
+    """The agenda's "add cases" filter: part of a case label."""
+
+    q = forms.CharField(
+        label="Case label", required=False, widget=forms.TextInput(attrs={"placeholder": "Case label"})
+    )
+
+    def __init__(self, *, query: str) -> None:
+        super().__init__(initial={"q": query}, auto_id="%s")  # the input keeps the id q
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_class = "visually-hidden"
+
+
 class DecisionForm(forms.ModelForm[Decision]):
     """The board's plan, rationale, deviation reason, dissent and next review.
 

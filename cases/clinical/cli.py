@@ -8,11 +8,13 @@ with one line per problem on stderr and nothing on stdout.
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from .assessment import assess
+from .assessment import Assessment, assess
+from .facts import CaseFacts
 from .parse import CaseFormatError, parse_case_json
 from .vocab import PROPOSALS, RULE_SET
 
@@ -20,7 +22,14 @@ EXIT_OK = 0
 EXIT_INVALID = 2
 
 
-def run(path_or_dash: str, proposal: str | None, stdout: TextIO, stderr: TextIO) -> int:
+# How a parsed case is assessed: the engine itself here; the Django command passes the project's
+# assessment service (cases/assessing.py), which wraps the same engine call.
+Assess = Callable[[CaseFacts, datetime.date, str | None], Assessment]
+
+
+def run(
+    path_or_dash: str, proposal: str | None, stdout: TextIO, stderr: TextIO, assess_with: Assess = assess
+) -> int:
     """Read, parse and assess one case; a ``proposal`` given here wins over the document's."""
     problems: list[str] = []
     if proposal is not None and proposal not in PROPOSALS:
@@ -45,7 +54,7 @@ def run(path_or_dash: str, proposal: str | None, stdout: TextIO, stderr: TextIO)
             stderr.write(problem + "\n")
         return EXIT_INVALID
     chosen = proposal if proposal is not None else parsed.proposal
-    stdout.write(assess(parsed.facts, parsed.as_of, chosen).to_json() + "\n")
+    stdout.write(assess_with(parsed.facts, parsed.as_of, chosen).to_json() + "\n")
     return EXIT_OK
 
 

@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import Case
 from cases.permissions import require
 from meetings import services
-from meetings.forms import AddToMeetingForm, AgendaCasesForm, AttendeeForm, MeetingForm, QuestionForm
+from meetings.forms import (
+    AddToMeetingForm,
+    AgendaCasesForm,
+    AttendeeForm,
+    CaseSearchForm,
+    MeetingForm,
+    QuestionForm,
+    inline_question_form,
+)
 from meetings.models import AgendaItem, Attendee, Meeting
 from meetings.quorum import quorum
 from tumorboard.http import HtmxHttpRequest
@@ -80,7 +88,7 @@ def _agenda_context(meeting: Meeting) -> dict[str, Any]:
     """Agenda rows with their readiness on the meeting day: one engine run per case, constant queries."""
     items = list(meeting.items.select_related("case").with_decisions())
     rows: list[dict[str, Any]] = [
-        {"item": item, "readiness": readiness}
+        {"item": item, "readiness": readiness, "question_form": inline_question_form(item)}
         for item, readiness in zip(items, services.agenda_readiness(meeting, items), strict=True)
     ]
     return {"rows": rows, "not_ready": sum(1 for r in rows if not r["readiness"].ready)}
@@ -153,7 +161,8 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
             meeting.bump_display()
         messages.success(request, f"{len(form.cleaned_data['cases'])} case(s) added to the agenda.")
         return redirect(f"{meeting.get_absolute_url()}#agenda")
-    return render(request, "meetings/agenda_add.html", {"meeting": meeting, "form": form, "query": query})
+    context = {"meeting": meeting, "form": form, "query": query, "search_form": CaseSearchForm(query=query)}
+    return render(request, "meetings/agenda_add.html", context)
 
 
 @require(MANAGE)

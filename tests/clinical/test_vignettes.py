@@ -1,5 +1,6 @@
-"""Every vignette in tests/vignettes/ goes through ``cli.run`` — the code path of
-``python manage.py assess FILE`` — and every key of its ``expect`` is checked (vignettes/README.md).
+"""Every vignette in tests/vignettes/ goes through ``python manage.py assess FILE`` (the command:
+the engine's ``cli.run`` with the project's assessment service) and every key of its ``expect`` is
+checked (vignettes/README.md).
 An ``expect`` key the checker does not understand fails the test; it never passes silently."""
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from cases.clinical import cli
+from django.core.management import call_command
 
 HERE = Path(__file__).resolve().parent
 VIGNETTES = HERE.parent / "vignettes"
@@ -99,7 +99,11 @@ def run_vignette(path: Path, tmp_path: Path) -> tuple[dict[str, Any], int, str, 
     case_file = tmp_path / "case.json"
     case_file.write_text(json.dumps(data["case"], indent=2, ensure_ascii=False), encoding="utf-8")
     stdout, stderr = io.StringIO(), io.StringIO()
-    code = cli.run(str(case_file), None, stdout, stderr)
+    try:
+        call_command("assess", str(case_file), stdout=stdout, stderr=stderr)
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
     return data["expect"], code, stdout.getvalue(), stderr.getvalue()
 
 

@@ -1,8 +1,8 @@
 """`python manage.py assess FILE [--proposal KEY]` — the assessment JSON of a case file.
 
-A thin wrapper: the engine's `cli.run` does the work, so this command, the vignette tests and
-`python -m cases.clinical.cli` share one code path. Exit 2 with the problems on stderr (and
-nothing on stdout) for invalid input.
+A thin wrapper: the engine's `cli.run` reads and parses the file, and the assessment goes through
+the project's assessment service (cases/assessing.py). The vignette tests run this command.
+Exit 2 with the problems on stderr (and nothing on stdout) for invalid input.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from cases.assessing import assessment_of
 from cases.clinical import cli
 
 
@@ -27,6 +28,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # cli.run writes to the text streams that Django's OutputWrappers hold in `_out` (not in django-stubs).
         stdout, stderr = cast(TextIO, self.stdout._out), cast(TextIO, self.stderr._out)
-        status = cli.run(options["file"], options["proposal"], stdout, stderr)
+        status = cli.run(options["file"], options["proposal"], stdout, stderr, assess_with=assessment_of)
         if status:
             sys.exit(status)

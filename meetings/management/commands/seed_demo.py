@@ -83,7 +83,7 @@ PAST_AGENDA: list[tuple[str, str, str, str, str, list[tuple[str, str, int]]]] = 
 NEXT_AGENDA = [
     ("HCC-0103", "Refractory, no endoscopy on record: endoscopy first, then atezolizumab + bevacizumab?"),
     ("HCC-0105", "Lung metastases after the second TACE: first-line systemic therapy?"),
-    ("HCC-0109", "Progression on atezolizumab + bevacizumab at 55 kg: lenvatinib or sorafenib?"),
+    ("HCC-0109", "Progression on atezolizumab + bevacizumab at 55 kg: which second-line option?"),
     ("HCC-0110", "Progression on tolerated sorafenib, AFP 520: which second-line agent?"),
     ("HCC-0112", "Second TACE response pending: wait for the scan?"),
     ("HCC-0113", "On atezolizumab + bevacizumab, reassessment imaging overdue: book CT and continue?"),
