@@ -125,6 +125,8 @@ class AddToMeetingForm(forms.Form):
 
 
 class QuestionForm(forms.ModelForm[AgendaItem]):
+    helper: FormHelper  # set where the form is laid out inline (inline_question_form)
+
     class Meta:
         model = AgendaItem
         fields = ["question"]
