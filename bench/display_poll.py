@@ -45,7 +45,7 @@ def timed(client: Client, url: str, expected: int, runs: int) -> list[float]:
 
 
 def main(polls: int = 500) -> float:
-    from meetings.management.commands.seed_demo import NEXT_MEETING
+    from meetings.demo import NEXT_MEETING
     from meetings.models import Meeting
 
     setup_test_environment()

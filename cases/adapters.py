@@ -18,7 +18,7 @@ from django.db import models, transaction
 
 from cases import models as m
 from cases.clinical import facts as f
-from cases.record_kinds import LABS, RECORD_KINDS, RecordKind
+from cases.record_kinds import ENGINE_KINDS, LABS, RECORD_KINDS, RecordKind
 
 PATIENT_FIELDS = ("label", "age", "sex", "weight_kg", "ecog", "etiology")
 # The case's contraindication fields, by their name in the facts.
@@ -58,6 +58,8 @@ def _case_facts(value: Callable[[str], Any]) -> dict[str, Any]:
 
 def _record_fact(kind: RecordKind, values: Callable[[str], Any]) -> Any:
     """One record (stored or typed) as the engine's record of its kind."""
+    if kind.fact is None:
+        raise ValueError(f"the engine does not read {kind.name} records")
     return kind.fact(**{name: _blank_to_none(values(name)) for name in kind.fields})
 
 
@@ -69,7 +71,7 @@ def case_to_facts(case: m.Case) -> f.CaseFacts:
     """The engine's view of a stored case. Use a case from `with_records()` to avoid per-kind queries."""
     records: dict[str, Any] = {
         kind.facts_key: tuple(_record_fact(kind, partial(getattr, record)) for record in _records(case, kind))
-        for kind in RECORD_KINDS
+        for kind in ENGINE_KINDS
     }
     return f.CaseFacts(**_case_facts(partial(getattr, case)), **records)
 
@@ -147,7 +149,7 @@ def create_case_from_facts(facts: f.CaseFacts, label: str) -> m.Case:
     case = m.Case.objects.create(**model_values(m.Case, {**_case_fields(facts), "label": label}))
     # In the file's order, so the problem reported is the first one in the file.
     order = [field.name for field in dataclasses.fields(f.CaseFacts)]
-    for kind in sorted(RECORD_KINDS, key=lambda kind: order.index(kind.facts_key)):
+    for kind in sorted(ENGINE_KINDS, key=lambda kind: order.index(kind.facts_key)):
         records = getattr(facts, kind.facts_key)
         rows = _merged_by_date(records) if kind is LABS else [_fact_values(r, kind.fields) for r in records]
         for row in rows:

@@ -8,7 +8,8 @@ app servers) under a key made of:
 - the case's *state*: one query reading the case's version and last change (`updated_at`, which
   every record save bumps through `touch_case`) and, per kind of record, how many there are and
   the sum of their versions (a deleted record changes the count; an edited one its version), and
-  the case's board decisions (count and last change);
+  the rows other apps keep about the case, such as the board's decisions (count, and last change
+  where they record one);
 - today's date (the assessment and the timeline are "as of today": `assessing.today()`);
 - what the request sent that shapes the answer: the live panel's form values; for the full page,
   the signed-in user and the browser's CSRF secret (the page carries the user's name and a CSRF
@@ -39,6 +40,21 @@ PAGE_SECONDS = 60
 PANEL_SECONDS = 600
 
 
+def other_case_rows() -> list[type[Any]]:
+    """Models of other apps that point at a case (not its dated records, not history rows), in a
+    stable order."""
+    kinds = {kind.model for kind in RECORD_KINDS}
+    related: set[type[Any]] = {
+        rel.related_model
+        for rel in m.Case._meta.related_objects
+        if rel.one_to_many
+        and not rel.hidden
+        and isinstance(rel.related_model, type)
+        and rel.related_model not in kinds
+    }
+    return sorted(related, key=lambda model: model._meta.db_table)
+
+
 @functools.cache
 def _state_sql() -> str:
     """One SELECT over the case row with a sub-select per aggregate (built once: the ORM would take
@@ -51,10 +67,12 @@ def _state_sql() -> str:
 
     for kind in RECORD_KINDS:  # every kind: a kind left out here would serve stale pages
         columns += [sub(kind.model, "COUNT(*)"), sub(kind.model, f"SUM(r.{q('version')})")]
-    # The board's decisions, which the case page lists, belong to another app (cases does not
-    # import it): reached through the reverse relation its Decision model declares on Case.
-    decisions = m.Case._meta.get_field("decisions").related_model
-    columns += [sub(decisions, "COUNT(*)"), sub(decisions, f"MAX(r.{q('updated_at')})")]
+    # Rows other apps keep about a case and show on its page (the meetings app's board decisions):
+    # every other relation declared on Case, found by introspection since cases imports no such app.
+    for model in other_case_rows():
+        columns.append(sub(model, "COUNT(*)"))
+        if any(field.name == "updated_at" for field in model._meta.fields):
+            columns.append(sub(model, f"MAX(r.{q('updated_at')})"))
     return f"SELECT {', '.join(columns)} FROM {q(m.Case._meta.db_table)} c WHERE c.{q('id')} = %s"
 
 

@@ -10,8 +10,9 @@ benchmark data. Adding a kind touches three files:
   `permissions.ensure_roles` (so the roles of an existing database get the new model's permissions);
 - this module: one `RecordKind`, placed in `RECORD_KINDS`.
 
-The facts key must name a `CaseFacts` field: a kind the engine does not know yet starts in the
-engine (cases/clinical/facts.py and its case format).
+A kind the engine reads also names its engine record class (`fact`), and its facts key is then a
+`CaseFacts` field (cases/clinical/facts.py and the case format); a kind without one is kept, shown
+and edited like the others, and the adapters leave it out of the engine's facts.
 
 Names the model already says (its verbose names, its `related_name` on the case) are read from
 the model, not spelled again.
@@ -19,6 +20,7 @@ the model, not spelled again.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +28,8 @@ from django.db import models
 
 from cases.clinical import facts as f
 from cases.models import records  # the module, so a new model needs no export in cases.models
+
+ENGINE_FACTS = frozenset(field.name for field in dataclasses.fields(f.CaseFacts))
 
 # How a case-page cell shows its field: the stored value, a choice's label, a date (YYYY-MM-DD),
 # or the row's number (1, 2, 3 … : the TACE sessions are counted).
@@ -66,12 +70,24 @@ class CaseFormBlock:
 @dataclass(frozen=True, kw_only=True)
 class RecordKind:
     slug: str  # in the URLs (/cases/<pk>/<slug>/add/) and the case page's anchors; never change it
-    facts_key: str  # the CaseFacts attribute and the case format's key (CASE_FORMAT.md)
+    facts_key: str  # the kind's key: the CaseFacts attribute and the case format's key (CASE_FORMAT.md)
     model: type[records.CaseRecord]
-    fact: type  # the engine's record class (cases.clinical.facts)
+    fact: type | None = None  # the engine's record class (cases.clinical.facts); None: not read by it
     fields: tuple[str, ...]  # the record's fields: in its form, in the case format and in the facts
     table: CasePageTable
     case_form: CaseFormBlock | None = None  # latest record editable on the case form
+
+    def __post_init__(self) -> None:
+        if self.fact is not None and self.facts_key not in ENGINE_FACTS:
+            raise ValueError(f"{self.slug}: {self.facts_key!r} is not a CaseFacts field")
+        if self.case_form is not None and self.fact is None:
+            raise ValueError(
+                f"{self.slug}: the case form previews the engine, so its kinds must be read by it"
+            )
+
+    @property
+    def read_by_engine(self) -> bool:
+        return self.fact is not None
 
     @property
     def name(self) -> str:
@@ -240,6 +256,9 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     IMAGING,
     SYSTEMIC_THERAPIES,
 )
+
+# The kinds the engine reads: what the adapters turn into facts and back (cases/adapters.py).
+ENGINE_KINDS: tuple[RecordKind, ...] = tuple(kind for kind in RECORD_KINDS if kind.read_by_engine)
 
 # The kinds whose latest record the case form edits, in the form's order.
 CASE_FORM_KINDS: tuple[RecordKind, ...] = tuple(

@@ -205,9 +205,13 @@ class DecisionForm(forms.ModelForm[Decision]):
         ]
         self.initial.setdefault("acknowledged_flags", list(self.instance.acknowledged_flags or []))
 
-    def save(self, commit: bool = True) -> Decision:
+    def save(self, commit: bool = False) -> Decision:
+        """The decision with the form's values, not saved: `meetings.services.save_draft` saves it,
+        with its concordance computed from the engine (a form cannot store a draft without one)."""
+        if commit:
+            raise ValueError("save a decision through meetings.services.save_draft")
         self.instance.acknowledged_flags = sorted(self.cleaned_data.get("acknowledged_flags") or [])
-        return super().save(commit)
+        return super().save(commit=False)
 
 
 class ActionForm(forms.ModelForm[FollowUpAction]):

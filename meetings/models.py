@@ -12,6 +12,7 @@ the move was a change of app, not of data (migrations/0001_initial.py).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -119,9 +120,11 @@ class Meeting(models.Model):
     def is_upcoming(self) -> bool:
         return self.day >= timezone.localdate()
 
-    def quorum(self) -> Quorum:
-        """From the attendees marked present (uses a prefetched ``attendees`` when there is one)."""
-        return quorum(a.specialty for a in self.attendees.all() if a.present)
+    def quorum(self, attendees: Iterable[Attendee] | None = None) -> Quorum:
+        """From the attendees marked present: those given (already loaded by the caller), or the
+        meeting's (a prefetched ``attendees`` when there is one)."""
+        people = self.attendees.all() if attendees is None else attendees
+        return quorum(a.specialty for a in people if a.present)
 
     # --- the room's display -------------------------------------------------------------------
 

@@ -59,12 +59,15 @@ MAY_RUN_THE_ENGINE = {"cases/assessing.py", "cases/adapters.py"}
 
 
 def engine_uses(path: Path) -> list[str]:
-    """Each import of an engine entry point in a file, as "line: name"."""
+    """Each use of an engine entry point in a file, as "line: name": imported by name
+    (`from cases.clinical import assess`) or reached as an attribute (`clinical.assess(...)`)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cases."):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cases"):
             found += [f"{node.lineno}: {a.name}" for a in node.names if a.name in ENGINE_ENTRY_POINTS]
-    return found
+        elif isinstance(node, ast.Attribute) and node.attr in ENGINE_ENTRY_POINTS:
+            found.append(f"{node.lineno}: .{node.attr}")
+    return sorted(found, key=lambda use: int(use.split(":")[0]))
 
 
 def test_only_the_assessment_service_runs_the_engine() -> None:
@@ -78,3 +81,21 @@ def test_only_the_assessment_service_runs_the_engine() -> None:
     ]
     assert offending == []
     assert engine_uses(ROOT / "cases" / "assessing.py")  # the check sees the service's own import
+
+
+def test_the_engine_check_sees_each_way_in(tmp_path: Path) -> None:
+    source = tmp_path / "example.py"
+    source.write_text(
+        "from cases.clinical import assess\nfrom cases import clinical\nclinical.assess(1, 2)\n"
+        "from cases.adapters import case_to_facts\nfrom cases.assessing import assess_case\n",
+        encoding="utf-8",
+    )
+    assert engine_uses(source) == ["1: assess", "3: .assess", "4: case_to_facts"]
+
+
+def test_cases_templates_name_no_meetings_page() -> None:
+    """The case page gets what meetings adds through cases/apps.py, not by naming meetings."""
+    templates = sorted((ROOT / "templates" / "cases").rglob("*.html"))
+    assert templates
+    naming = [str(t.relative_to(ROOT)) for t in templates if "meetings" in t.read_text(encoding="utf-8")]
+    assert naming == []

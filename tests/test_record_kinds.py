@@ -3,11 +3,21 @@ kind's names agree with the model, the engine's facts and the URLs already in us
 
 import dataclasses
 
+import pytest
 from django.urls import reverse
 
 from cases import models as m
 from cases.clinical.facts import CaseFacts
-from cases.record_kinds import CASE_FORM_KINDS, RECORD_KINDS, kind_for_slug, kind_of
+from cases.clinical.facts import LabResult as LabFact
+from cases.record_kinds import (
+    CASE_FORM_KINDS,
+    ENGINE_KINDS,
+    LABS,
+    RECORD_KINDS,
+    RecordKind,
+    kind_for_slug,
+    kind_of,
+)
 
 
 def case_record_models() -> set[type]:
@@ -31,9 +41,32 @@ def test_every_dated_record_model_of_a_case_has_a_kind() -> None:
 
 def test_each_facts_key_is_a_case_facts_field_holding_the_kinds_facts() -> None:
     facts_fields = {field.name for field in dataclasses.fields(CaseFacts)}
-    for kind in RECORD_KINDS:
+    assert ENGINE_KINDS == RECORD_KINDS  # today the engine reads every kind
+    for kind in ENGINE_KINDS:
         assert kind.facts_key in facts_fields, kind.slug
+        assert kind.fact is not None
         assert {field.name for field in dataclasses.fields(kind.fact)} == set(kind.fields), kind.slug
+
+
+def test_a_kind_the_engine_does_not_read_needs_no_engine_change() -> None:
+    """A kind without an engine record class is allowed; one that claims one must match CaseFacts,
+    and the case form (which previews the engine) only takes kinds the engine reads."""
+    table = LABS.table
+    notes = RecordKind(slug="notes", facts_key="notes", model=m.LabResult, fields=("date",), table=table)
+    assert not notes.read_by_engine
+    with pytest.raises(ValueError, match="not a CaseFacts field"):
+        RecordKind(
+            slug="x", facts_key="notes", model=m.LabResult, fact=LabFact, fields=("date",), table=table
+        )
+    with pytest.raises(ValueError, match="must be read by it"):
+        RecordKind(
+            slug="x",
+            facts_key="notes",
+            model=m.LabResult,
+            fields=("date",),
+            table=table,
+            case_form=LABS.case_form,
+        )
 
 
 def test_each_kind_reads_its_accessor_and_names_from_the_model() -> None:

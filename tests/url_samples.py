@@ -33,7 +33,7 @@ def app_url_names() -> list[str]:
 
 
 def sample_url(name: str) -> str:
-    """Reverse a URL name ("cases:detail" or "meeting_list") with sample values for whatever arguments it takes."""
+    """Reverse a URL name ("cases:detail" or "meetings:list") with sample values for whatever arguments it takes."""
     from django.urls import reverse
 
     resolver = get_resolver()

@@ -72,9 +72,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    # Before cases: its seed_demo extends the cases command of that name with the demo meetings.
-    "meetings",
     "cases",
+    # Adds to the case page and the demo data through cases/apps.py (cases never imports it).
+    "meetings",
 ]
 
 MIDDLEWARE = [

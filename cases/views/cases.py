@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,9 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.adapters import with_records
+from cases.apps import CasesConfig
 from cases.assessing import assess_case
 from cases.caching import cached_page
 from cases.charts import timeline
+from cases.clinical.catalogue import CHANGES, RULES
+from cases.clinical.vocab import RULE_SET
 from cases.concurrency import conflict_message, differences, rebind
 from cases.forms.case import CaseFilterForm
 from cases.forms.records import record_form_class
@@ -74,6 +80,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """All the case's data, its current assessment and its TACE timeline."""
 
+    config = cast(CasesConfig, apps.get_app_config("cases"))
+
     def page() -> HttpResponse:
         case = get_object_or_404(with_records(), pk=pk)
         assessed = assess_case(case)
@@ -82,6 +90,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": assessed.summary,
             "timeline": timeline(assessed.facts, assessed.as_of),
             "record_tables": record_tables(case, request.user),
+            # Buttons and sections other apps add (cases/apps.py).
+            "case_page_actions": config.case_page_actions,
+            "case_page_sections": config.case_page_sections,
         }
         return render(request, "cases/case_detail.html", context)
 
@@ -191,8 +202,5 @@ def record_delete(request: HtmxHttpRequest, pk: int, kind: str, record_pk: int) 
 @require_GET
 def rule_catalogue(request: HttpRequest) -> HttpResponse:
     """The rule book for users, generated from the same catalogue the engine cites."""
-    from cases.clinical.catalogue import CHANGES, RULES
-    from cases.clinical.vocab import RULE_SET
-
     context = {"rules": RULES.values(), "rule_set": RULE_SET, "changes": CHANGES}
     return render(request, "cases/rule_catalogue.html", context)

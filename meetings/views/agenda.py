@@ -29,7 +29,6 @@ from meetings.forms import (
     inline_question_form,
 )
 from meetings.models import AgendaItem, Attendee, Meeting
-from meetings.quorum import quorum
 from tumorboard.http import HtmxHttpRequest
 
 MANAGE = "meetings.manage_meetings"
@@ -81,7 +80,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def attendees_context(meeting: Meeting) -> dict[str, Any]:
     attendees = list(meeting.attendees.select_related("user"))
-    return {"attendees": attendees, "quorum": quorum(a.specialty for a in attendees if a.present)}
+    return {"attendees": attendees, "quorum": meeting.quorum(attendees)}
 
 
 def _agenda_context(meeting: Meeting) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.clinical.labels import PROPOSAL_LABELS
 from cases.permissions import require
-from cases.presenters import summarise
 from meetings import services
 from meetings.forms import ActionFormSet, DecisionForm
 from meetings.models import AgendaItem, Decision, DecisionLocked
@@ -120,7 +119,7 @@ def _check_context(item: AgendaItem, form: DecisionForm) -> dict[str, Any]:
         if form.is_bound
         else form.instance.acknowledged_flags
     )
-    summary = summarise(checked.assessment)
+    summary = checked.assessed.summary
     stops = [f for f in summary.flags if f.severity == "stop"]
     other_pit = [f for f in summary.flags if f.severity != "stop" and f.id.startswith("PIT-")]
     return {

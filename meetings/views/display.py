@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.charts import algorithm_diagram, timeline
 from cases.permissions import require
-from cases.presenters import summarise
 from meetings import services
 from meetings.models import AgendaItem, Meeting
 from tumorboard.http import HtmxHttpRequest
@@ -68,7 +67,7 @@ def _stage_context(meeting: Meeting) -> dict[str, Any]:
     if item is None:
         return context
     assessed = services.assessment_for(services.stored_case(item.case_id))
-    summary = summarise(assessed.assessment)
+    summary = assessed.summary
     context.update(
         number=items.index(item) + 1,
         summary=summary,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from meetings.management.commands.seed_demo import NEXT_MEETING
+from meetings.demo import NEXT_MEETING
 from meetings.models import Decision, Meeting
 from tests.e2e.conftest import sign_in_page
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import factory
 from django.contrib.auth.models import User
+from django.core.management.color import no_style
+from django.db import connection
 from django.utils import timezone
 
 from cases import models as m
@@ -122,6 +124,14 @@ def sample_meeting(case: m.Case) -> Meeting:
     )
     FollowUpAction.objects.create(pk=1, decision=decision, description="Call", owner=user, due=days_ago(0))
     services.sign(decision, user)
+    # Rows created with an explicit pk leave PostgreSQL's id sequences behind: move them past the
+    # rows, so a row the test creates next (a correction of decision 1) gets a free id.
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), [Meeting, Attendee, AgendaItem, Decision, FollowUpAction]
+    )
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
     return meeting
 
 

@@ -178,12 +178,12 @@ def test_unchanged_poll_does_not_run_the_engine(
     coordinator_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     meeting = agenda(1)
-    import cases.assessing as services  # the one place that runs the engine
+    import cases.assessing as assessing  # the one place that runs the engine
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the engine ran for an unchanged poll")
 
-    monkeypatch.setattr(services, "assess", refuse)
+    monkeypatch.setattr(assessing, "assess", refuse)
     response = coordinator_client.get(f"/meetings/{meeting.pk}/present/poll/", {"v": version(meeting)})
     assert response.status_code == 204 and response.content == b""
 

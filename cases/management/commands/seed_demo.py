@@ -6,14 +6,16 @@ sorafenib; after atezolizumab + bevacizumab; a missing endoscopy. Dates are rela
 the command first runs. A case whose label exists is left as it is, so running it twice changes
 nothing; users are created once and their password is set from DEMO_PASSWORD each run.
 
-The meetings app's command of the same name extends this one with the demo meetings.
+Then every demo seeder other apps register (cases/apps.py) runs: the meetings app adds its
+demo meetings.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
@@ -21,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import models as m
+from cases.apps import CasesConfig
 from cases.permissions import BOARD_MEMBER, COORDINATOR, VIEWER, ensure_roles
 
 DEMO_USERS = {"demo-coordinator": COORDINATOR, "demo-member": BOARD_MEMBER, "demo-viewer": VIEWER}
@@ -460,6 +463,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {created} case(s) created, {len(DEMO_CASES) - created} already present."
         )
+        # What other apps add on top of the demo cases (the meetings app: its demo meetings).
+        for seed in cast(CasesConfig, apps.get_app_config("cases")).demo_seeders:
+            seed(self.stdout)
 
 
 def create_case(spec: dict[str, Any], today: datetime.date) -> m.Case:

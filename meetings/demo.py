@@ -1,9 +1,9 @@
-"""`python manage.py seed_demo` — the cases app's demo data and users, then two demo meetings.
-Idempotent.
+"""The meetings app's demo data: two demo meetings (a past one with signed decisions, an upcoming
+one with its agenda) and two more board members. Idempotent.
 
-This command takes the place of the cases app's command of the same name (meetings comes before
-cases in INSTALLED_APPS) and extends it: cases know nothing of meetings, so the meetings are seeded
-here, after the cases they discuss.
+`python manage.py seed_demo` (the cases app's command) seeds the cases and users, then calls every
+demo seeder other apps register (cases/apps.py); meetings registers `seed_meetings` (meetings/apps.py),
+so the meetings come after the cases they discuss, whatever the order of INSTALLED_APPS.
 """
 
 from __future__ import annotations
@@ -16,20 +16,10 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from cases.management.commands import seed_demo as cases_seed_demo
 from cases.models import Case
 from cases.permissions import BOARD_MEMBER
 from meetings import services
 from meetings.models import AgendaItem, Attendee, BoardProfile, Decision, FollowUpAction, Meeting
-
-
-class Command(cases_seed_demo.Command):
-    help = "Load synthetic demo cases, the demo users and two demo meetings (idempotent)."
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        super().handle(*args, **options)
-        seed_meetings(self.stdout)
-
 
 # Two more board members so the demo meetings have a quorum (hepatology or oncology,
 # interventional radiology, surgery); same password as the other demo users.
