@@ -265,10 +265,7 @@ def _line_text(a: Assessment) -> str:
     if a.line:
         return {1: "First line", 2: "Second line"}.get(a.line, f"Line {a.line}")
     if a.algorithm.current_step == "ALG-1":
-        reasons = {r for o in a.options for r in o.reasons}
-        return next(
-            (text for rule_id, text in ALG_1_TEXT.items() if rule_id in reasons), "No systemic line now"
-        )
+        return ALG_1_TEXT.get(a.algorithm.decided_by, "No systemic line now")
     return NO_LINE_TEXT.get(a.algorithm.current_step, "No systemic line now")
 
 

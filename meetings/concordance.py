@@ -114,10 +114,7 @@ def _follows(plan: str, a: Assessment, ongoing: str | None) -> tuple[bool, str]:
             return True, f"{label} is {words} in rule set {a.rule_set}."
         return False, f"{label} is not an option here: {words}."
     if plan == "continue_tace":
-        every_reason = {r for o in a.options for r in o.reasons}
-        why_tace = (
-            next((w for r, w in _TACE_WORDS.items() if r in every_reason), None) if step == "ALG-1" else None
-        )
+        why_tace = _TACE_WORDS.get(a.algorithm.decided_by) if step == "ALG-1" else None
         if why_tace is not None:
             return True, f"{why_tace}."
         return False, f"Continuing TACE is not the algorithm's answer: {where}."

@@ -10,6 +10,7 @@ from cases import assessing
 from cases.adapters import RecordChange, UnsavedCase, case_to_facts, with_records
 from cases.assessing import assess_case, assess_facts, today
 from cases.clinical import CaseFacts, assess
+from cases.forms.case import CaseForm
 from cases.record_kinds import ENDOSCOPIES, LABS
 from tests.factories import CaseFactory, days_ago
 from tests.test_live_panel import refractory_case
@@ -21,18 +22,7 @@ def stored(case):  # type: ignore[no-untyped-def]
 
 def case_fields(case) -> dict:  # type: ignore[no-untyped-def]
     """The case form's cleaned data when nothing was changed."""
-    names = (
-        "label",
-        "age",
-        "sex",
-        "weight_kg",
-        "ecog",
-        "etiology",
-        "baseline_tumor_count",
-        "contraindication_immunotherapy",
-        "contraindication_bevacizumab",
-        "contraindication_note",
-    )
+    names = [name for name in CaseForm.Meta.fields if name != "status"]
     return {name: getattr(case, name) for name in names}
 
 

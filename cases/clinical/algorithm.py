@@ -68,6 +68,9 @@ class Algorithm:
     current_step: str
     path: tuple[str, ...]
     reassessment: Reassessment | None = None
+    # How §4 decided (options.DECISION_*): at ALG-1 it is the rule that put the patient there
+    # (ALG-CONTINUE-TACE, ALG-WEIGH-SWITCH, ALG-TACE-UNASSESSED, ALG-NO-TACE). Not in the output.
+    decided_by: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -178,4 +181,4 @@ def algorithm(view: CaseView, options: OptionsResult) -> Algorithm:
             path.append(ALG_4)
         if current == ALG_5:
             path.append(ALG_5)
-    return Algorithm(current, tuple(path), reassessment_clock(view))
+    return Algorithm(current, tuple(path), reassessment_clock(view), decided_by=d)

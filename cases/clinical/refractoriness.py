@@ -14,6 +14,7 @@ from .case_on_date import CaseView, days_between
 from .facts import Imaging, TaceSession
 from .results import INSUFFICIENT, MET, NOT_APPLICABLE, NOT_MET, RuleFinding, sorted_unique
 from .scores import shows_vascular_invasion
+from .vocab import ASSESSED_RESPONSES
 
 TR_NORESP = "TR-NORESP"
 TR_VASC = "TR-VASC"
@@ -52,7 +53,6 @@ class Refractoriness:
 
 
 RESPONDERS = ("CR", "PR")
-NON_RESPONDERS = ("SD", "PD")
 REASSESS_NOTE = "reassess after the next session"
 
 
@@ -60,6 +60,11 @@ def _decides(a: TaceSession, b: TaceSession, a_responded: bool, b_responded: boo
     """TR-NORESP for one pair of deciding sessions: both non-responders within 183 days → met."""
     within = days_between(a.date, b.date) <= SIX_MONTHS_DAYS
     return MET if not a_responded and not b_responded and within else NOT_MET
+
+
+def _responder_fillings(s: TaceSession) -> tuple[bool, ...]:
+    """Whether an assessed session responded: fixed when recorded, either way when unrecorded."""
+    return (True, False) if s.response is None else (s.response in RESPONDERS,)
 
 
 def _possible_verdicts(sessions: tuple[TaceSession, ...]) -> set[str]:
@@ -73,36 +78,24 @@ def _possible_verdicts(sessions: tuple[TaceSession, ...]) -> set[str]:
     unrecorded one between the two (everything between skipped). O(n²), exact.
     """
     verdicts: set[str] = set()
-    recorded = [i for i, s in enumerate(sessions) if s.response in ASSESSED]
+    # For each index: the last session at or before it recorded as assessed (-1: none).
+    last_recorded: list[int] = []
+    for i, s in enumerate(sessions):
+        last_recorded.append(i if s.response in ASSESSED_RESPONSES else (last_recorded[-1] if i else -1))
+    recorded = sum(1 for s in sessions if s.response in ASSESSED_RESPONSES)
     unrecorded = [i for i, s in enumerate(sessions) if s.response is None]
-
-    def last_recorded_before(j: int) -> int:
-        before = [i for i in recorded if i < j]
-        return before[-1] if before else -1
-
-    # Fewer than two assessed sessions happens when at most one session is recorded as assessed
-    # (every unrecorded one skipped).
-    if len(recorded) < 2:
+    # Fewer than two assessed sessions: every unrecorded one skipped, at most one recorded.
+    if recorded < 2:
         verdicts.add(INSUFFICIENT)
-    floor = recorded[-1] if recorded else -1
+    floor = last_recorded[-1]
     for j in ([floor] if floor >= 0 else []) + [u for u in unrecorded if u > floor]:
-        floor_i = last_recorded_before(j)
+        floor_i = last_recorded[j - 1] if j else -1
         for i in ([floor_i] if floor_i >= 0 else []) + [u for u in unrecorded if floor_i < u < j]:
             a, b = sessions[i], sessions[j]
             for a_responded in _responder_fillings(a):
                 for b_responded in _responder_fillings(b):
                     verdicts.add(_decides(a, b, a_responded, b_responded))
     return verdicts
-
-
-def _responder_fillings(s: TaceSession) -> tuple[bool, ...]:
-    """Whether an assessed session responded: fixed when recorded, either way when unrecorded."""
-    if s.response is None:
-        return (True, False)
-    return (s.response in RESPONDERS,)
-
-
-ASSESSED = RESPONDERS + NON_RESPONDERS
 
 
 def no_response(view: CaseView) -> RuleFinding:
@@ -130,7 +123,7 @@ def no_response(view: CaseView) -> RuleFinding:
     if verdicts == {NOT_MET}:
         return RuleFinding(TR_NORESP, NOT_MET)
     # Met in every filling: the deciding pair is the last two recorded assessed sessions.
-    a, b = [s for s in sessions if s.response in ASSESSED][-2:]
+    a, b = view.assessed_sessions[-2:]
     return RuleFinding(
         TR_NORESP,
         MET,

@@ -5,23 +5,13 @@ from __future__ import annotations
 import pytest
 
 from meetings.concordance import judge_plan
-from tests.clinical.builders import imaging, make_case, run, session, therapy
+from tests.clinical.builders import make_case, run, session
+from tests.clinical.test_rule_set_changes import AFTER_AB as AFTER_AB_THERAPIES
+from tests.clinical.test_rule_set_changes import UNKNOWN, WEIGH
 
-WEIGH = {
-    "baseline_tumor_count": 2,
-    "tace_sessions": [
-        session("2026-04-01", "PR", tumor_count_after=3),
-        session("2026-07-01", "PR", tumor_count_after=4),
-        session("2026-09-15", "SD", tumor_count_after=4),
-    ],
-}
-UNASSESSED = {
-    "imaging": [imaging(portal_vein_invasion=None)],
-    "tace_sessions": [session("2026-04-01", "PR"), session("2026-09-15", "PR")],
-}
-AFTER_AB = {
-    "systemic_therapies": [therapy("atezolizumab_bevacizumab", "2025-07-01", "progression", end="2026-09-20")]
-}
+# The kr-2022.2 positions, as the engine's own tests build them.
+UNASSESSED = UNKNOWN
+AFTER_AB = {"systemic_therapies": AFTER_AB_THERAPIES}
 
 
 @pytest.mark.parametrize(
