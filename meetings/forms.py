@@ -13,6 +13,7 @@ from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib.auth import get_user_model
 from django.forms import inlineformset_factory
 from django.utils import timezone
@@ -63,6 +64,14 @@ class MeetingForm(forms.ModelForm[Meeting]):
         starts_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if self.instance.starts_at:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%dT%H:%M")
+
+    def moves_date(self) -> bool:
+        """Whether the posted date differs from the stored one (a missing or invalid one does)."""
+        try:
+            posted = self.fields["starts_at"].clean(self.data.get("starts_at"))
+        except ValidationError:
+            return True
+        return bool(posted != self.instance.starts_at)
 
 
 class AttendeeForm(forms.ModelForm[Attendee]):

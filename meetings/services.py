@@ -161,7 +161,7 @@ def sign(decision: Decision, user: Any, at: datetime.datetime | None = None, quo
     decision.agenda_item.meeting.refresh_from_db(fields=["status"])  # as stored now, not as read
     problem = not_signable(decision)
     if problem:
-        raise ValidationError(problem)
+        raise ValidationError({"__all__": problem})
     at = at or timezone.now()
     checked = check_plan(decision.agenda_item, decision.plan, timezone.localdate(at))
     problems = decision.signing_problems(checked.concordance)

@@ -69,7 +69,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     meeting.refuse_if_closed()
     form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and "starts_at" in form.changed_data and meeting.has_signed_decision():
+    if request.method == "POST" and form.moves_date() and meeting.has_signed_decision():
         return frozen_response(request, meeting, SIGNED_MESSAGE)
     if request.method == "POST" and form.is_valid():
         form.save()
