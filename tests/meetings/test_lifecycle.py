@@ -501,3 +501,24 @@ def test_admin_saving_a_frozen_meeting_date_gives_a_message(sample: Meeting, adm
     )
     assert response.status_code in (200, 302, 403)
     assert Meeting.objects.get(pk=sample.pk).title == sample.title
+
+
+# --- demo data --------------------------------------------------------------------------------
+
+
+def test_demo_past_meeting_is_closed_with_decisions_signed_at_its_time_and_the_next_one_is_planned() -> None:
+    from django.core.management import call_command
+
+    from meetings.demo import NEXT_MEETING, PAST_MEETING
+
+    call_command("seed_demo", stdout=io.StringIO())
+    past = Meeting.objects.get(title=PAST_MEETING)
+    assert past.is_closed and past.closed_by.username == "demo-coordinator"
+    assert past.opened_at == past.starts_at and past.closed_at > past.starts_at
+    decisions = Decision.objects.filter(agenda_item__meeting=past)
+    assert decisions.count() == 4
+    for decision in decisions:
+        assert decision.is_signed and decision.quorum_met is True
+        assert past.starts_at <= decision.signed_at <= past.closed_at  # during the meeting, not at seeding
+    upcoming = Meeting.objects.get(title=NEXT_MEETING)
+    assert upcoming.is_planned and not Decision.objects.filter(agenda_item__meeting=upcoming).exists()
