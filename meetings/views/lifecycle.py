@@ -34,7 +34,8 @@ def answers_409(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         try:
             return view(request, *args, **kwargs)
         except MeetingFrozen as refusal:
-            return frozen_response(request, Meeting.objects.filter(pk=kwargs.get("pk")).first(), str(refusal))
+            meeting = Meeting.objects.filter(pk=int(kwargs["pk"])).first() if "pk" in kwargs else None
+            return frozen_response(request, meeting, str(refusal))
 
     return wrapped
 
