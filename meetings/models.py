@@ -188,6 +188,11 @@ class Meeting(models.Model):
         return self.status == MeetingStatus.PLANNED
 
     @property
+    def can_open(self) -> bool:
+        """Planned, and its day has come (a session never opens ahead of the meeting)."""
+        return self.is_planned and self.day <= timezone.localdate()
+
+    @property
     def in_session(self) -> bool:
         return self.status == MeetingStatus.IN_SESSION
 
