@@ -31,7 +31,7 @@ from meetings.forms import (
     QuestionForm,
     inline_question_form,
 )
-from meetings.models import SIGNED_MESSAGE, AgendaItem, Attendee, Meeting
+from meetings.models import SIGNED_MESSAGE, AgendaItem, Attendee, Meeting, MeetingStatus
 from meetings.views.lifecycle import answers_409, frozen_response
 from tumorboard.http import HtmxHttpRequest
 
@@ -47,8 +47,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         present_count=Count("attendees", filter=Q(attendees__present=True), distinct=True),
     )
     today = timezone.localdate()
-    upcoming = meetings.filter(starts_at__date__gte=today).order_by("starts_at")
-    past = meetings.filter(starts_at__date__lt=today).order_by("-starts_at")
+    # A closed meeting is past, whatever its date says.
+    upcoming = (
+        meetings.filter(starts_at__date__gte=today).exclude(status=MeetingStatus.CLOSED).order_by("starts_at")
+    )
+    past = meetings.filter(Q(starts_at__date__lt=today) | Q(status=MeetingStatus.CLOSED)).order_by(
+        "-starts_at"
+    )
     return render(request, "meetings/meeting_list.html", {"upcoming": upcoming, "past": past})
 
 

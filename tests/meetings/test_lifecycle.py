@@ -522,3 +522,15 @@ def test_demo_past_meeting_is_closed_with_decisions_signed_at_its_time_and_the_n
         assert past.starts_at <= decision.signed_at <= past.closed_at  # during the meeting, not at seeding
     upcoming = Meeting.objects.get(title=NEXT_MEETING)
     assert upcoming.is_planned and not Decision.objects.filter(agenda_item__meeting=upcoming).exists()
+
+
+def test_the_meeting_list_shows_each_status_and_a_closed_meeting_among_the_past(
+    coordinator: User, viewer_client: Client
+) -> None:
+    planned = MeetingFactory(status=MeetingStatus.PLANNED, title="Later today")
+    closed = MeetingFactory(title="Held this morning")
+    services.close_meeting(closed, coordinator)
+    html = viewer_client.get("/meetings/").content.decode()
+    upcoming, past = html.split('id="upcoming-meetings"')[1].split('id="past-meetings"')
+    assert planned.title in upcoming and closed.title not in upcoming
+    assert closed.title in past and 'data-status="closed"' in past and 'data-status="planned"' in upcoming
