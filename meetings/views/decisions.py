@@ -134,11 +134,9 @@ def decision_sign(request: HttpRequest, pk: int, decision_pk: int) -> HttpRespon
         try:
             services.sign(decision, request.user, quorum_reason=form.cleaned_data["quorum_reason"])
         except StaleEdit:
-            form.add_error(
-                None, "The draft was changed since this page was opened: read it again before signing."
-            )
+            # Someone saved the draft after this page was shown: show the draft as it is now.
             decision, status = _decision(pk, decision_pk), 409
-            form = SignForm(initial={"version": decision.version, **form.cleaned_data})
+            form = SignForm(initial={**form.cleaned_data, "version": decision.version})
         except ValidationError as problems:
             for field, errors in problems.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -151,6 +149,7 @@ def decision_sign(request: HttpRequest, pk: int, decision_pk: int) -> HttpRespon
         "form": form,
         "quorum": meeting.quorum(),
         "not_signable": services.not_signable(decision),
+        "stale": status == 409,
     }
     return render(request, "meetings/decision_sign.html", context, status=status)
 

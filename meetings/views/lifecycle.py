@@ -23,7 +23,12 @@ MANAGE = "meetings.manage_meetings"
 
 
 def frozen_response(request: HttpRequest, meeting: Meeting | None, message: str) -> HttpResponse:
-    return render(request, "meetings/frozen.html", {"meeting": meeting, "message": message}, status=409)
+    response = render(request, "meetings/frozen.html", {"meeting": meeting, "message": message}, status=409)
+    if request.headers.get("HX-Request") and meeting is not None:
+        # htmx swaps no 4xx answer: reload the page instead, which shows why and hides the controls.
+        messages.error(request, message)
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def answers_409(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

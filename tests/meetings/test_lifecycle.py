@@ -196,6 +196,9 @@ def test_a_stale_draft_save_answers_409_with_both_versions_side_by_side(
     sign = f"/meetings/{item.meeting_id}/decisions/{decision.pk}/sign/"
     response = member_client.post(sign, {"version": read_version, "quorum_reason": NO_QUORUM_REASON})
     assert response.status_code == 409 and not Decision.objects.get(pk=decision.pk).is_signed
+    html = response.content.decode()
+    assert 'id="sign-stale"' in html and "Dr B prefers lenvatinib." in html  # the draft as saved now
+    assert f'name="version" value="{saved.version}"' in html  # confirming again signs that one
 
 
 # --- freezing ---------------------------------------------------------------------------------
@@ -534,3 +537,17 @@ def test_the_meeting_list_shows_each_status_and_a_closed_meeting_among_the_past(
     upcoming, past = html.split('id="upcoming-meetings"')[1].split('id="past-meetings"')
     assert planned.title in upcoming and closed.title not in upcoming
     assert closed.title in past and 'data-status="closed"' in past and 'data-status="planned"' in upcoming
+
+
+def test_a_frozen_htmx_change_reloads_the_page_with_the_reason(
+    sample: Meeting, coordinator_client: Client
+) -> None:
+    # A page opened before the first signature still shows the presence buttons: its click gets 409,
+    # which htmx would not swap, so the page reloads and shows the reason.
+    response = coordinator_client.post(
+        sample_url("meetings:attendee_presence"), {"presence": "absent"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 409 and response["HX-Refresh"] == "true"
+    page = coordinator_client.get(f"/meetings/{sample.pk}/").content.decode()
+    assert "its date, attendance, agenda order and questions are frozen" in page
+    assert 'class="d-inline-flex gap-1 presence-form"' not in page
