@@ -157,6 +157,8 @@ def test_without_quorum_a_reason_is_required_then_kept_and_shown_in_the_minutes(
     assert signed.is_signed and signed.quorum_met is False and signed.quorum_reason == reason
     minutes = member_client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
     assert "Signed without quorum" in minutes and reason in minutes
+    page = member_client.get(signed.get_absolute_url()).content.decode()
+    assert 'id="no-quorum-reason"' in page and reason in page
 
 
 # --- no lost edits on drafts ------------------------------------------------------------------
