@@ -260,7 +260,7 @@ class SignForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed only when the quorum is not met; it is shown in the minutes.",
+        help_text="Required because the quorum is not met; the minutes show it with the decision.",
     )
 
 
