@@ -6,26 +6,79 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from meetings import services
-from meetings.models import AgendaItem, Attendee, BoardProfile, Decision, FollowUpAction, Meeting
+from meetings.models import AgendaItem, Amendment, Attendee, BoardProfile, Decision, FollowUpAction, Meeting
+
+# The admin follows the app's rules: what the models refuse (a frozen meeting's date, attendance and
+# agenda; anything of a closed meeting; a signed decision) is shown read-only here, and a change that
+# slips through gets the models' message on the form (their clean()), never a server error.
 
 
-class AttendeeInline(admin.TabularInline):
+class FrozenWithMeeting(admin.TabularInline):
+    """Attendance and agenda rows: read-only once the meeting is frozen."""
+
+    extra = 0
+
+    def _open(self, obj: Meeting | None) -> bool:
+        return obj is None or not obj.frozen_reason()
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_add_permission(request, obj) and self._open(obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._open(obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._open(obj)
+
+
+class AttendeeInline(FrozenWithMeeting):
     model = Attendee
-    extra = 0
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(FrozenWithMeeting):
     model = AgendaItem
-    extra = 0
     raw_id_fields = ["case"]
 
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    """Opening and closing are the app's buttons (they record who and when); here they are shown."""
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title", "starts_at", "location"]
+    list_display = ["title", "starts_at", "location", "status"]
+    list_filter = ["status"]
     search_fields = ["title"]
     inlines = [AttendeeInline, AgendaItemInline]
+    readonly_fields = ["status", "opened_at", "opened_by", "closed_at", "closed_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Meeting | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.frozen_reason():
+            fields.append("starts_at")
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_closed)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.frozen_reason())
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    """Appended only: never changed or removed."""
+
+    list_display = ["meeting", "made_at", "made_by", "reason"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Amendment | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Amendment | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Amendment, form: Any, change: bool) -> None:
+        obj.made_by = request.user  # type: ignore[assignment]  # the admin is signed in
+        obj.save()
 
 
 @admin.register(BoardProfile)
@@ -52,7 +105,8 @@ class DecisionAdmin(SimpleHistoryAdmin):
     ]
 
     def has_change_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
-        return super().has_change_permission(request, obj) and not (obj is not None and obj.signed_at)
+        frozen = obj is not None and (obj.signed_at or obj.agenda_item.meeting.is_closed)
+        return super().has_change_permission(request, obj) and not frozen
 
     def has_delete_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not (obj is not None and obj.signed_at)
@@ -64,4 +118,11 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(SimpleHistoryAdmin):
+    """An action of a signed decision keeps its text, owner and due date (the model's clean() says
+    so on the form); it is never removed."""
+
     list_display = ["decision", "description", "owner", "due", "done_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: FollowUpAction | None = None) -> bool:
+        signed = obj is not None and obj.decision.is_signed
+        return super().has_delete_permission(request, obj) and not signed

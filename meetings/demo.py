@@ -119,13 +119,21 @@ def _invite(meeting: Meeting, users: dict[str, User], present: bool | None) -> N
 
 
 def _past_meeting(users: dict[str, User], today: datetime.date) -> None:
+    """Held a week ago: opened at its time, the decisions signed during it, then closed with the
+    minutes approved by the coordinator."""
     day = today - datetime.timedelta(days=7)
     meeting = Meeting.objects.create(title=PAST_MEETING, starts_at=_at(day, 16), location=ROOM)
     _invite(meeting, users, present=True)
-    for label, question, plan, rationale, reason, actions in PAST_AGENDA:
+    items = []
+    for label, question, *_decision in PAST_AGENDA:
         item = AgendaItem.objects.create(
             meeting=meeting, case=Case.objects.get(label=label), question=question
         )
+        items.append(item)
+    services.open_session(meeting, users["demo-coordinator"], at=meeting.starts_at)
+    for minutes, (item, (_label, _question, plan, rationale, reason, actions)) in enumerate(
+        zip(items, PAST_AGENDA, strict=True), start=1
+    ):
         decision = Decision(
             agenda_item=item,
             plan=plan,
@@ -142,7 +150,12 @@ def _past_meeting(users: dict[str, User], today: datetime.date) -> None:
                 owner=users[owner],
                 due=day + datetime.timedelta(days=days),
             )
-        services.sign(decision, users["demo-member"])
+        services.sign(
+            decision, users["demo-member"], at=meeting.starts_at + datetime.timedelta(minutes=12 * minutes)
+        )
+    services.close_meeting(
+        meeting, users["demo-coordinator"], at=meeting.starts_at + datetime.timedelta(hours=1)
+    )
 
 
 def _next_meeting(users: dict[str, User], today: datetime.date) -> None:

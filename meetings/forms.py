@@ -14,10 +14,12 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from cases.clinical.proposals import PIT_SEVERITY, STOP
+from cases.concurrency import VersionedForm
 from cases.models import Case, Status
 from meetings.models import (
     PLAN_CHOICES,
@@ -28,6 +30,7 @@ from meetings.models import (
     DeviationReason,
     FollowUpAction,
     Meeting,
+    MeetingStatus,
     Specialty,
 )
 
@@ -61,6 +64,14 @@ class MeetingForm(forms.ModelForm[Meeting]):
         starts_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         if self.instance.starts_at:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%dT%H:%M")
+
+    def moves_date(self) -> bool:
+        """Whether the posted date differs from the stored one (a missing or invalid one does)."""
+        try:
+            posted = self.fields["starts_at"].clean(self.data.get("starts_at"))
+        except ValidationError:
+            return True
+        return bool(posted != self.instance.starts_at)
 
 
 class AttendeeForm(forms.ModelForm[Attendee]):
@@ -120,7 +131,12 @@ class AddToMeetingForm(forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        upcoming = Meeting.objects.filter(starts_at__date__gte=today).exclude(items__case=case)
+        upcoming = (
+            Meeting.objects.filter(starts_at__date__gte=today)
+            .exclude(items__case=case)
+            .exclude(status=MeetingStatus.CLOSED)  # its agenda is frozen
+            .exclude(items__decisions__signed_at__isnull=False)  # as is one with a signed decision
+        )
         cast(forms.ModelChoiceField, self.fields["meeting"]).queryset = upcoming.order_by("starts_at")
 
 
@@ -161,12 +177,13 @@ class CaseSearchForm(forms.Form):
         self.helper.label_class = "visually-hidden"
 
 
-class DecisionForm(forms.ModelForm[Decision]):
+class DecisionForm(VersionedForm[Decision]):
     """The board's plan, rationale, deviation reason, dissent and next review.
 
     ``acknowledged_flags`` lists the stop flags the board has read and accepts; signing checks
     that every stop flag of the plan is among them. The view saves the decision through
     ``meetings.services.save_draft`` (``save(commit=False)`` here), which computes its concordance.
+    A draft carries its version: of two people editing it, the second save is refused (409).
     """
 
     acknowledged_flags = forms.MultipleChoiceField(
@@ -231,3 +248,24 @@ class ActionForm(forms.ModelForm[FollowUpAction]):
 ActionFormSet = inlineformset_factory(
     Decision, FollowUpAction, form=ActionForm, extra=2, can_delete=True, max_num=20, validate_max=True
 )
+
+
+class SignForm(forms.Form):
+    """The confirmation step of signing: the version of the draft confirmed, and — without quorum —
+    the board's reason for signing anyway."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    quorum_reason = forms.CharField(
+        label="Reason for signing without quorum",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required because the quorum is not met; the minutes show it with the decision.",
+    )
+
+
+class AmendmentForm(forms.Form):
+    note = forms.CharField(label="Amendment", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label="Reason for the amendment", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -26,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
 from cases.models import Case
+from cases.models.versioning import Versioned
 from meetings.concordance import CONCORDANT, DEVIATING, OTHER_PLAN, Concordance, as_proposal
 from meetings.quorum import Quorum, quorum
 
@@ -66,8 +67,34 @@ class BoardProfile(models.Model):
         super().save(*args, **kwargs)
 
 
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_SESSION = "in_session", "In session"
+    CLOSED = "closed", "Closed, minutes approved"
+
+
+class MeetingFrozen(Exception):
+    """A change to a meeting that is frozen: its first decision is signed, or it is closed.
+    The views answer it with 409; the admin's forms get the same words from ``clean()``."""
+
+
+CLOSED_MESSAGE = (
+    "This meeting is closed and its minutes are approved: nothing about it changes. "
+    "The coordinator can append an amendment to the minutes."
+)
+SIGNED_MESSAGE = (
+    "A decision of this meeting is signed: its date, attendance, agenda order and questions are frozen."
+)
+
+
 class Meeting(models.Model):
-    """One sitting of the tumor board."""
+    """One sitting of the tumor board: planned, then in session (opened by the coordinator), then
+    closed (the coordinator approves the minutes). Each transition keeps who made it and when.
+
+    Freezing: once a decision of the meeting is signed, its date, attendance, agenda and questions
+    no longer change; once it is closed, nothing changes except amendments appended to the minutes.
+    The rules live here and on the attendee and agenda models, so the admin follows them too.
+    """
 
     title = models.CharField(max_length=120, default="Liver tumor board")
     starts_at = models.DateTimeField("date and time")
@@ -83,6 +110,27 @@ class Meeting(models.Model):
     # is unchanged, so an idle room costs one indexed read per display per second.
     display_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED, editable=False
+    )
+    opened_at = models.DateTimeField("session opened", null=True, blank=True, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    closed_at = models.DateTimeField("minutes approved", null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     # Moving through the agenda is not an edit of the meeting: no history row per key press.
     history = HistoricalRecords(
         excluded_fields=["current_item", "display_version"], table_name="cases_historicalmeeting"
@@ -102,6 +150,9 @@ class Meeting(models.Model):
         return f"{self.title}, {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        problem = self._frozen_change()
+        if problem:
+            raise MeetingFrozen(problem)
         self.full_clean()
         super().save(*args, **kwargs)
 
@@ -109,8 +160,65 @@ class Meeting(models.Model):
         return reverse("meetings:detail", args=[self.pk])
 
     def clean(self) -> None:
+        problem = self._frozen_change()
+        if problem:
+            raise ValidationError(problem)
         if not self.location.strip() and not self.video_link.strip():
             raise ValidationError("Give a location or a video link, so attendees know where to go.")
+
+    EDITABLE = ("title", "starts_at", "location", "video_link")
+
+    def _frozen_change(self) -> str | None:
+        """Why this save may not happen, compared with the stored row (None when it may)."""
+        if not self.pk:
+            return None
+        stored = Meeting.objects.filter(pk=self.pk).values("status", *self.EDITABLE).first()
+        if stored is None:
+            return None
+        if stored["status"] == MeetingStatus.CLOSED:
+            return CLOSED_MESSAGE
+        if stored["starts_at"] != self.starts_at and self.has_signed_decision():
+            return SIGNED_MESSAGE
+        return None
+
+    # --- lifecycle and freezing ---------------------------------------------------------------
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def can_open(self) -> bool:
+        """Planned, and its day has come (a session never opens ahead of the meeting)."""
+        return self.is_planned and self.day <= timezone.localdate()
+
+    @property
+    def in_session(self) -> bool:
+        return self.status == MeetingStatus.IN_SESSION
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == MeetingStatus.CLOSED
+
+    def has_signed_decision(self) -> bool:
+        return Decision.objects.filter(agenda_item__meeting_id=self.pk, signed_at__isnull=False).exists()
+
+    def frozen_reason(self) -> str | None:
+        """Why the date, attendance and agenda cannot change now (None while they can)."""
+        if self.is_closed:
+            return CLOSED_MESSAGE
+        if self.pk and self.has_signed_decision():
+            return SIGNED_MESSAGE
+        return None
+
+    def refuse_if_frozen(self) -> None:
+        reason = self.frozen_reason()
+        if reason:
+            raise MeetingFrozen(reason)
+
+    def refuse_if_closed(self) -> None:
+        if self.is_closed:
+            raise MeetingFrozen(CLOSED_MESSAGE)
 
     @property
     def day(self) -> datetime.date:
@@ -203,8 +311,19 @@ class Attendee(models.Model):
         return f"{self.user} ({self.get_specialty_display()})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.meeting.refuse_if_frozen()
         self.full_clean()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # The same rule as save(), as a form error (the admin's inline forms show it).
+        reason = self.meeting.frozen_reason() if self.meeting_id else None
+        if reason:
+            raise ValidationError(reason)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.meeting.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
 
     @property
     def presence_label(self) -> str:
@@ -256,8 +375,18 @@ class AgendaItem(models.Model):
                 "last"
             ]
             self.position = (last or 0) + 1
+        self.meeting.refuse_if_frozen()
         self.full_clean()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        reason = self.meeting.frozen_reason() if self.meeting_id else None
+        if reason:
+            raise ValidationError(reason)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.meeting.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
 
     @property
     def signed_decision(self) -> Decision | None:
@@ -313,10 +442,11 @@ class DecisionManager(_DecisionManagerBase["Decision"]):
         return queryset.select_related("agenda_item__meeting", "signed_by", "recorded_by")
 
 
-class Decision(models.Model):
+class Decision(Versioned):
     """The board's decision on one agenda item.
 
-    Drafted and edited freely, then signed. Concordance with the algorithm is computed from the
+    Drafted and edited (versioned: a stale save is refused, cases/models/versioning.py), then signed
+    while the meeting is in session. Concordance with the algorithm is computed from the
     engine (``meetings.concordance.judge_plan``, through ``meetings.services``), never taken from a
     form. Signing stores the case document, the assessment and the rule-set id of that moment and
     freezes the row.
@@ -358,6 +488,9 @@ class Decision(models.Model):
     rule_set = models.CharField(max_length=20, blank=True, editable=False)
     case_snapshot = models.JSONField(null=True, blank=True, editable=False)
     assessment_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # Whether the quorum was met when it was signed, and if not, the board's reason for signing anyway.
+    quorum_met = models.BooleanField(null=True, blank=True, editable=False)
+    quorum_reason = models.TextField("reason for signing without quorum", blank=True, editable=False)
     history = HistoricalRecords(table_name="cases_historicaldecision")
 
     objects = DecisionManager()
@@ -386,9 +519,9 @@ class Decision(models.Model):
         """Validate and store, refusing any change to a signed decision. Concordance is not
         computed here: ``meetings.services.save_draft`` and ``sign`` do it with the engine."""
         self.refuse_if_signed()
+        self.agenda_item.meeting.refuse_if_closed()
         self.case_id = self.agenda_item.case_id
-        self.full_clean()
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # Versioned: validates, and refuses a stale save
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:decision", args=[self.agenda_item.meeting_id, self.pk])
@@ -423,6 +556,8 @@ class Decision(models.Model):
     # --- validation and saving ----------------------------------------------------------------
 
     def clean(self) -> None:
+        if self.agenda_item_id and self.agenda_item.meeting.is_closed:
+            raise ValidationError(CLOSED_MESSAGE)
         errors: dict[str, str] = {}
         if self.plan == OTHER_PLAN and not self.plan_other.strip():
             errors["plan_other"] = "Describe the plan in words when it is not one of the listed plans."
@@ -510,14 +645,30 @@ class FollowUpAction(models.Model):
         return f"{self.description} ({self.owner}, by {self.due})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        problem = self._frozen_change()
+        if problem:
+            raise DecisionLocked(problem)
         self.full_clean()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # As in save(), as a form error: the admin shows it instead of failing.
+        problem = self._frozen_change() if self.decision_id else None
+        if problem:
+            raise ValidationError(problem)
+
+    def _frozen_change(self) -> str | None:
+        if Decision.objects.filter(
+            pk=self.decision_id, signed_at__isnull=True, agenda_item__meeting__status=MeetingStatus.CLOSED
+        ).exists():
+            return CLOSED_MESSAGE
         if Decision.objects.filter(pk=self.decision_id, signed_at__isnull=False).exists():
             stored = (
                 FollowUpAction.objects.filter(pk=self.pk).values(*self.FROZEN).first() if self.pk else None
             )
             if stored is None or any(stored[name] != getattr(self, name) for name in self.FROZEN):
-                raise DecisionLocked("The decision is signed: its follow-up actions can only be marked done.")
-        super().save(*args, **kwargs)
+                return "The decision is signed: its follow-up actions can only be marked done."
+        return None
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if Decision.objects.filter(pk=self.decision_id, signed_at__isnull=False).exists():
@@ -532,3 +683,42 @@ class FollowUpAction(models.Model):
         self.done_at = timezone.now()
         self.done_by = user
         self.save()
+
+
+class Amendment(models.Model):
+    """A dated note appended to the approved minutes of a closed meeting, by the coordinator, with
+    its reason. Amendments are only ever added: one is never changed or removed, and the minutes
+    above them stay as they were approved."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="amendments")
+    note = models.TextField("amendment", max_length=4000)
+    reason = models.TextField("reason for the amendment", max_length=2000)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.meeting} by {self.made_by}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk and Amendment.objects.filter(pk=self.pk).exists():
+            raise MeetingFrozen("An amendment is never rewritten: append another one.")
+        self.full_clean()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.pk and Amendment.objects.filter(pk=self.pk).exists():
+            raise ValidationError("An amendment is never rewritten: append another one.")
+        if self.meeting_id and not self.meeting.is_closed:
+            raise ValidationError("Amendments are appended to approved minutes: close the meeting first.")
+        if not self.note.strip():
+            raise ValidationError({"note": "Write the amendment."})
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Give the reason for the amendment."})
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise MeetingFrozen("An amendment is never removed: append another one that explains.")

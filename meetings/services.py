@@ -1,5 +1,6 @@
 """What the meetings ask of the clinical engine, in one place: the assessment of a stored case, and
-saving, checking, signing and correcting a decision.
+saving, checking, signing and correcting a decision; and the meeting's lifecycle (open the session,
+close it approving the minutes, append an amendment).
 
 Every engine call of the meetings app goes through this module; the models never run the engine
 (a model method that imported the adapters hid a cycle adapters → models → meetings → adapters).
@@ -24,7 +25,15 @@ from cases.clinical import Assessment, Reassessment
 from cases.clinical.facts import CaseFacts
 from cases.models import Case
 from meetings.concordance import Concordance, as_proposal, judge_plan, ongoing_regimen
-from meetings.models import AgendaItem, Decision, FollowUpAction, Meeting
+from meetings.models import (
+    AgendaItem,
+    Amendment,
+    Decision,
+    FollowUpAction,
+    Meeting,
+    MeetingFrozen,
+    MeetingStatus,
+)
 from meetings.readiness import Readiness, readiness
 
 # --- a stored case, assessed ------------------------------------------------------------------
@@ -116,26 +125,57 @@ def save_draft(decision: Decision) -> Decision:
     return decision
 
 
+def not_signable(decision: Decision) -> str | None:
+    """Why no decision of this meeting can be signed now (None when it can): only in session."""
+    meeting = decision.agenda_item.meeting
+    if meeting.is_planned:
+        return "The meeting has not started: decisions are signed once the coordinator opens the session."
+    if meeting.is_closed:
+        return "The meeting is closed and its minutes approved: no decision is signed after that."
+    return None
+
+
+def signing_problems(decision: Decision, at: datetime.datetime | None = None) -> dict[str, str]:
+    """Everything that stops this draft being signed now, by form field (empty when it can be)."""
+    problem = not_signable(decision)
+    if problem:
+        return {"__all__": problem}
+    checked = check_plan(decision.agenda_item, decision.plan, timezone.localdate(at or timezone.now()))
+    return decision.signing_problems(checked.concordance)
+
+
 @transaction.atomic
-def sign(decision: Decision, user: Any, at: datetime.datetime | None = None) -> None:
+def sign(decision: Decision, user: Any, at: datetime.datetime | None = None, quorum_reason: str = "") -> None:
     """Sign and freeze: snapshot the case document and the assessment of this moment.
 
-    Raises ``DecisionLocked`` when already signed and ``ValidationError`` (by field) when the
-    rationale, the deviation reason or a stop-flag acknowledgment is missing.
+    Only while the meeting is in session. Without quorum, the board's reason is required and kept
+    (the minutes show it). Raises ``DecisionLocked`` when already signed, ``StaleEdit`` when the
+    draft changed since ``decision.version`` was read, and ``ValidationError`` (by field) when the
+    meeting is not in session, or the rationale, the deviation reason, a stop-flag acknowledgment
+    or the reason for signing without quorum is missing.
     """
     Decision.objects.select_related(None).select_for_update().filter(
         pk=decision.pk
     ).first()  # one signer at a time
     decision.refuse_if_signed()
+    decision.agenda_item.meeting.refresh_from_db(fields=["status"])  # as stored now, not as read
+    problem = not_signable(decision)
+    if problem:
+        raise ValidationError({"__all__": problem})
     at = at or timezone.now()
     checked = check_plan(decision.agenda_item, decision.plan, timezone.localdate(at))
     problems = decision.signing_problems(checked.concordance)
+    quorum = decision.agenda_item.meeting.quorum()
+    if not quorum.met and not quorum_reason.strip():
+        problems["quorum_reason"] = f"No quorum: {quorum.text} Give the reason for signing without it."
     if problems:
         raise ValidationError(problems)
     decision.record_concordance(checked.concordance)
     decision.rule_set = checked.assessment.rule_set
     decision.case_snapshot = checked.case_document
     decision.assessment_snapshot = checked.assessment.to_dict()
+    decision.quorum_met = quorum.met
+    decision.quorum_reason = "" if quorum.met else quorum_reason.strip()
     decision.signed_by = user
     decision.signed_at = at
     decision.save()
@@ -146,6 +186,7 @@ def start_correction(decision: Decision, user: Any) -> Decision:
     """A new draft that corrects this signed decision, starting from its content and actions."""
     if not decision.is_signed:
         raise ValidationError("Only a signed decision is corrected; edit the draft instead.")
+    decision.agenda_item.meeting.refuse_if_closed()
     if Decision.objects.filter(corrects=decision).exists():
         raise ValidationError("This decision has already been corrected: correct the newer decision.")
     draft = Decision(
@@ -166,3 +207,48 @@ def start_correction(decision: Decision, user: Any) -> Decision:
             decision=draft, description=action.description, owner=action.owner, due=action.due
         )
     return draft
+
+
+# --- the meeting's lifecycle ------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_session(given: Meeting, user: Any, at: datetime.datetime | None = None) -> None:
+    """Planned → in session. Not before the meeting's day: a decision is never signed ahead of it."""
+    meeting = Meeting.objects.select_for_update().get(pk=given.pk)
+    at = at or timezone.now()
+    if not meeting.is_planned:
+        raise MeetingFrozen(f"The session was already opened ({meeting.get_status_display().lower()}).")
+    if timezone.localdate(at) < meeting.day:
+        raise MeetingFrozen(
+            f"The meeting is on {meeting.day:%Y-%m-%d}: its session opens on that day, not before."
+        )
+    meeting.status, meeting.opened_at, meeting.opened_by = MeetingStatus.IN_SESSION, at, user
+    _save_transition(meeting, user, given)
+
+
+@transaction.atomic
+def close_meeting(given: Meeting, user: Any, at: datetime.datetime | None = None) -> None:
+    """In session → closed: the coordinator approves the minutes; nothing changes afterwards."""
+    meeting = Meeting.objects.select_for_update().get(pk=given.pk)
+    if not meeting.in_session:
+        raise MeetingFrozen(
+            "Only a meeting in session is closed: "
+            + ("open the session first." if meeting.is_planned else "this one is closed already.")
+        )
+    meeting.status, meeting.closed_at, meeting.closed_by = MeetingStatus.CLOSED, at or timezone.now(), user
+    _save_transition(meeting, user, given)
+
+
+def _save_transition(meeting: Meeting, user: Any, given: Meeting) -> None:
+    """Store the new status; the meeting's history row names who made the transition. The
+    caller's copy of the meeting is brought up to date as well."""
+    meeting._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+    meeting.save()
+    meeting.bump_display()  # the displays show the meeting's state
+    given.refresh_from_db(fields=["status", "opened_at", "opened_by", "closed_at", "closed_by"])
+
+
+def amend(meeting: Meeting, user: Any, note: str, reason: str) -> Amendment:
+    """Append an amendment to a closed meeting's minutes (``ValidationError`` by field)."""
+    return Amendment.objects.create(meeting=meeting, made_by=user, note=note, reason=reason)

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from meetings.views import agenda, decisions, display, minutes, reports
+from meetings.views import agenda, decisions, display, lifecycle, minutes, reports
 
 app_name = "meetings"
 
@@ -13,6 +13,9 @@ meeting_urls = [
     path("add-case/<int:pk>/", agenda.agenda_add_case, name="add_case"),
     path("<int:pk>/", agenda.meeting_detail, name="detail"),
     path("<int:pk>/edit/", agenda.meeting_edit, name="edit"),
+    path("<int:pk>/open/", lifecycle.meeting_open, name="open"),
+    path("<int:pk>/close/", lifecycle.meeting_close, name="close"),
+    path("<int:pk>/amendments/add/", lifecycle.amendment_add, name="amendment_add"),
     path("<int:pk>/attendees/add/", agenda.attendee_add, name="attendee_add"),
     path(
         "<int:pk>/attendees/<int:attendee_pk>/presence/", agenda.attendee_presence, name="attendee_presence"
@@ -29,6 +32,7 @@ meeting_urls = [
     path("<int:pk>/present/go/", display.meeting_go, name="go"),
     path("<int:pk>/decisions/<int:decision_pk>/", decisions.decision_detail, name="decision"),
     path("<int:pk>/decisions/<int:decision_pk>/edit/", decisions.decision_edit, name="decision_edit"),
+    path("<int:pk>/decisions/<int:decision_pk>/sign/", decisions.decision_sign, name="decision_sign"),
     path(
         "<int:pk>/decisions/<int:decision_pk>/correct/", decisions.decision_correct, name="decision_correct"
     ),

@@ -3,9 +3,10 @@
 The table is the access policy in one place: a change of policy is a change of this table.
 Codes: 200 shown or done, 302 done then redirected (or, for anonymous, sent to sign in), 403
 refused for the role, 405 wrong method, 409 refused because the thing is frozen (a signed
-decision). POSTs carry no form data: a write that is allowed answers with its form (200) or does
-something harmless with the sample objects (302). Sample objects: case 1 with lab 1, meeting 1 with
-attendee 1, agenda item 1 (case 1) and a signed decision 1 with follow-up action 1.
+decision; meeting 1's date, attendance and agenda, frozen by that decision). POSTs carry no form
+data: a write that is allowed answers with its form (200) or does something harmless with the
+sample objects (302). Sample objects: case 1 with lab 1, meeting 1 (in session) with attendee 1,
+agenda item 1 (case 1) and a signed decision 1 with follow-up action 1.
 """
 
 import pytest
@@ -48,20 +49,26 @@ POLICY: dict[str, dict[str, tuple[int, int, int]]] = {
     "meetings:decision": READ,
     "meetings:decision_snapshot": READ,
     "meetings:create": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
-    "meetings:edit": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
+    # meeting 1 has a signed decision: its date (a POST without one moves it), attendance and agenda are frozen
+    "meetings:edit": {"GET": (403, 403, 200), "POST": (403, 403, 409)},
     "meetings:add_case": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
-    "meetings:agenda_add": {"GET": (403, 403, 200), "POST": (403, 403, 200)},
-    "meetings:attendee_add": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "meetings:attendee_presence": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "meetings:attendee_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "meetings:agenda_move": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "meetings:agenda_question": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
-    "meetings:agenda_remove": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:agenda_add": {"GET": (403, 403, 409), "POST": (403, 403, 409)},
+    "meetings:attendee_add": {"GET": (405, 405, 405), "POST": (403, 403, 409)},
+    "meetings:attendee_presence": {"GET": (405, 405, 405), "POST": (403, 403, 409)},
+    "meetings:attendee_remove": {"GET": (405, 405, 405), "POST": (403, 403, 409)},
+    "meetings:agenda_move": {"GET": (405, 405, 405), "POST": (403, 403, 409)},
+    "meetings:agenda_question": {"GET": (405, 405, 405), "POST": (403, 403, 409)},
+    "meetings:agenda_remove": {"GET": (405, 405, 405), "POST": (403, 403, 409)},
+    # the lifecycle: meeting 1 is in session (opened already), so it can be closed; amendments follow closing
+    "meetings:open": {"GET": (405, 405, 405), "POST": (403, 403, 409)},
+    "meetings:close": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
+    "meetings:amendment_add": {"GET": (403, 403, 409), "POST": (403, 403, 409)},
     "meetings:go": {"GET": (405, 405, 405), "POST": (403, 403, 302)},
     # decisions: members and coordinators record them; item 1 is already decided (→ its decision)
     "meetings:decision_new": {"GET": (403, 302, 302), "POST": (403, 302, 302)},
     "meetings:decision_check": {"GET": (405, 405, 405), "POST": (403, 200, 200)},
     "meetings:decision_edit": {"GET": (403, 409, 409), "POST": (403, 409, 409)},
+    "meetings:decision_sign": {"GET": (403, 409, 409), "POST": (403, 409, 409)},
     "meetings:decision_correct": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
     "meetings:action_done": {"GET": (405, 405, 405), "POST": (403, 302, 302)},
 }

@@ -1,5 +1,8 @@
 """The meeting list, a meeting's page with its attendees and agenda, and their changes.
 
+Once a decision of the meeting is signed, or the meeting is closed, its date, attendance and agenda
+are frozen: every change here answers 409 with the reason (the models refuse it as well).
+
 The attendees and the agenda are swappable regions of the meeting page (partials): an htmx change
 answers with the region it changed, a plain post with a redirect to the page.
 """
@@ -28,7 +31,8 @@ from meetings.forms import (
     QuestionForm,
     inline_question_form,
 )
-from meetings.models import AgendaItem, Attendee, Meeting
+from meetings.models import SIGNED_MESSAGE, AgendaItem, Attendee, Meeting, MeetingStatus
+from meetings.views.lifecycle import answers_409, frozen_response
 from tumorboard.http import HtmxHttpRequest
 
 MANAGE = "meetings.manage_meetings"
@@ -43,8 +47,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         present_count=Count("attendees", filter=Q(attendees__present=True), distinct=True),
     )
     today = timezone.localdate()
-    upcoming = meetings.filter(starts_at__date__gte=today).order_by("starts_at")
-    past = meetings.filter(starts_at__date__lt=today).order_by("-starts_at")
+    # A closed meeting is past, whatever its date says.
+    upcoming = (
+        meetings.filter(starts_at__date__gte=today).exclude(status=MeetingStatus.CLOSED).order_by("starts_at")
+    )
+    past = meetings.filter(Q(starts_at__date__lt=today) | Q(status=MeetingStatus.CLOSED)).order_by(
+        "-starts_at"
+    )
     return render(request, "meetings/meeting_list.html", {"upcoming": upcoming, "past": past})
 
 
@@ -59,9 +68,14 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 
 
 @require(MANAGE)
+@answers_409
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Title, place and date; after the first signed decision the date no longer moves."""
     meeting = get_object_or_404(Meeting, pk=pk)
+    meeting.refuse_if_closed()
     form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.moves_date() and meeting.has_signed_decision():
+        return frozen_response(request, meeting, SIGNED_MESSAGE)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Meeting saved.")
@@ -75,22 +89,33 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     context = {"meeting": meeting, **attendees_context(meeting), **_agenda_context(meeting)}
     context["attendee_form"] = AttendeeForm(meeting=meeting)
+    context["frozen"] = meeting.frozen_reason()
     return render(request, "meetings/meeting_detail.html", context)
 
 
 def attendees_context(meeting: Meeting) -> dict[str, Any]:
     attendees = list(meeting.attendees.select_related("user"))
-    return {"attendees": attendees, "quorum": meeting.quorum(attendees)}
+    return {
+        "attendees": attendees,
+        "quorum": meeting.quorum(attendees),
+        "attendance_frozen": meeting.frozen_reason(),
+    }
 
 
 def _agenda_context(meeting: Meeting) -> dict[str, Any]:
-    """Agenda rows with their readiness on the meeting day: one engine run per case, constant queries."""
+    """Agenda rows with their readiness on the meeting day: one engine run per case, constant queries.
+    ``agenda_frozen``: whether the controls that change the agenda are left out."""
     items = list(meeting.items.select_related("case").with_decisions())
     rows: list[dict[str, Any]] = [
         {"item": item, "readiness": readiness, "question_form": inline_question_form(item)}
         for item, readiness in zip(items, services.agenda_readiness(meeting, items), strict=True)
     ]
-    return {"rows": rows, "not_ready": sum(1 for r in rows if not r["readiness"].ready)}
+    frozen = meeting.is_closed or any(item.signed_decision for item in items)
+    return {
+        "rows": rows,
+        "not_ready": sum(1 for r in rows if not r["readiness"].ready),
+        "agenda_frozen": frozen,
+    }
 
 
 def _back_to_meeting(request: HtmxHttpRequest, meeting: Meeting, partial: str | None = None) -> HttpResponse:
@@ -113,8 +138,10 @@ def _back_to_meeting(request: HtmxHttpRequest, meeting: Meeting, partial: str | 
 
 @require_POST
 @require(MANAGE)
+@answers_409
 def attendee_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
+    meeting.refuse_if_frozen()
     form = AttendeeForm(request.POST, meeting=meeting)
     if form.is_valid():
         form.save()
@@ -128,9 +155,11 @@ def attendee_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(MANAGE)
+@answers_409
 def attendee_presence(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     """Mark a person present or absent (or back to not marked)."""
     attendee = get_object_or_404(Attendee, pk=attendee_pk, meeting_id=pk)
+    attendee.meeting.refuse_if_frozen()
     attendee.present = {"present": True, "absent": False}.get(request.POST.get("presence", ""))
     attendee.save()
     return _back_to_meeting(request, attendee.meeting, "attendees")
@@ -138,8 +167,10 @@ def attendee_presence(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> Ht
 
 @require_POST
 @require(MANAGE)
+@answers_409
 def attendee_remove(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     attendee = get_object_or_404(Attendee, pk=attendee_pk, meeting_id=pk)
+    attendee.meeting.refuse_if_frozen()
     attendee.delete()
     return _back_to_meeting(request, attendee.meeting, "attendees")
 
@@ -148,9 +179,11 @@ def attendee_remove(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> Http
 
 
 @require(MANAGE)
+@answers_409
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The open cases not yet on the agenda, to tick and add in one go."""
     meeting = get_object_or_404(Meeting, pk=pk)
+    meeting.refuse_if_frozen()
     query = request.GET.get("q", "").strip()
     form = AgendaCasesForm(request.POST or None, meeting=meeting, query=query)
     if request.method == "POST" and form.is_valid():
@@ -180,16 +213,20 @@ def agenda_add_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require(MANAGE)
+@answers_409
 def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
+    item.meeting.refuse_if_frozen()
     item.meeting.move_item(item, -1 if request.POST.get("direction") == "up" else 1)
     return _back_to_meeting(request, item.meeting, "agenda")
 
 
 @require_POST
 @require(MANAGE)
+@answers_409
 def agenda_question(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
+    item.meeting.refuse_if_frozen()
     form = QuestionForm(request.POST, instance=item)
     if form.is_valid():
         form.save()
@@ -202,8 +239,10 @@ def agenda_question(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResp
 
 @require_POST
 @require(MANAGE)
+@answers_409
 def agenda_remove(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting_id=pk)
+    item.meeting.refuse_if_frozen()
     if item.decisions.exists():
         messages.error(
             request, f"{item.case.label} has a decision recorded at this meeting: it stays on the agenda."

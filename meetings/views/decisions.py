@@ -1,6 +1,8 @@
-"""Recording a decision: the draft form with its live check against the algorithm, signing,
-the signed record with its frozen snapshot, and corrections. A signed decision answers 409 to any
-attempt to edit it."""
+"""Recording a decision: the draft form with its live check against the algorithm, signing through
+a confirmation step that shows the quorum, the signed record with its frozen snapshot, and
+corrections. A signed decision answers 409 to any attempt to edit it, a stale draft save answers 409
+with the saved and the typed values side by side, and nothing is recorded once the meeting is closed
+(409)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.clinical.labels import PROPOSAL_LABELS
+from cases.concurrency import conflict_message, differences, rebind
+from cases.models.versioning import StaleEdit
 from cases.permissions import require
 from meetings import services
-from meetings.forms import ActionFormSet, DecisionForm
+from meetings.forms import ActionFormSet, DecisionForm, SignForm
 from meetings.models import AgendaItem, Decision, DecisionLocked
+from meetings.views.lifecycle import answers_409
 
 RECORD = "meetings.record_decision"
 
@@ -38,8 +43,10 @@ def _locked(request: HttpRequest, decision: Decision) -> HttpResponse:
 
 
 @require(RECORD)
+@answers_409
 def decision_new(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _item(pk, item_pk)
+    item.meeting.refuse_if_closed()
     draft = item.draft_decision
     if draft:
         return redirect("meetings:decision_edit", pk=pk, decision_pk=draft.pk)
@@ -52,15 +59,18 @@ def decision_new(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require(RECORD)
+@answers_409
 def decision_edit(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     decision = _decision(pk, decision_pk)
     if decision.is_signed:
         return _locked(request, decision)
+    decision.agenda_item.meeting.refuse_if_closed()
     return _decision_form(request, decision)
 
 
 def _decision_form(request: HttpRequest, decision: Decision) -> HttpResponse:
-    """Save the draft; with "Sign", sign it too — or keep the draft and show why it cannot be signed yet."""
+    """Save the draft; with "Sign", go on to the confirmation step — or keep the draft and show why
+    it cannot be signed yet. A save over a newer version is refused (409), nothing lost."""
     form = DecisionForm(request.POST or None, instance=decision)
     actions = ActionFormSet(request.POST or None, instance=decision, prefix="actions")
     if request.method == "POST" and form.is_valid() and actions.is_valid():
@@ -68,23 +78,80 @@ def _decision_form(request: HttpRequest, decision: Decision) -> HttpResponse:
             decision = _save_draft(form, actions)
         except DecisionLocked:
             return _locked(request, decision)
+        except StaleEdit as stale:
+            return _stale_draft(request, decision, form, stale)
         if request.POST.get("action") != "sign":
             messages.success(request, "Draft saved; it is not signed yet.")
             return redirect(
                 "meetings:decision_edit", pk=decision.agenda_item.meeting_id, decision_pk=decision.pk
             )
+        problems = services.signing_problems(decision)
+        if not problems:
+            return redirect(
+                "meetings:decision_sign", pk=decision.agenda_item.meeting_id, decision_pk=decision.pk
+            )
+        for field, error in problems.items():
+            form.add_error(None if field == "__all__" else field, error)
+        actions = ActionFormSet(instance=decision, prefix="actions")  # saved rows, with their ids
+        # The next save is over the draft just saved: the form carries its new version.
+        form.data = cast(QueryDict, form.data).copy()
+        form.data["version"] = str(decision.version)
+    return render(request, "meetings/decision_form.html", _form_context(decision, form, actions))
+
+
+def _stale_draft(
+    request: HttpRequest, decision: Decision, form: DecisionForm, stale: StaleEdit
+) -> HttpResponse:
+    """Someone saved the draft first: 409, the saved and the typed values side by side, the typed
+    values kept in the form (bound to the saved version, so saving again applies them)."""
+    current = stale.current
+    context: dict[str, Any] = {
+        "conflict": conflict_message(current, "draft decision"),
+        "differences": differences(form, current),
+    }
+    if isinstance(current, Decision):
+        form = cast(DecisionForm, rebind(form, current))
+        decision = current
+    actions = ActionFormSet(request.POST, instance=decision, prefix="actions")
+    context.update(_form_context(decision, form, actions))
+    return render(request, "meetings/decision_form.html", context, status=409)
+
+
+@require(RECORD)
+@answers_409
+def decision_sign(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    """The confirmation step: the decision, the quorum as it is now, and — without quorum — the
+    reason for signing anyway. Confirming signs the version that was shown."""
+    decision = _decision(pk, decision_pk)
+    if decision.is_signed:
+        return _locked(request, decision)
+    meeting = decision.agenda_item.meeting
+    meeting.refuse_if_closed()
+    form = SignForm(request.POST or None, initial={"version": decision.version})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        decision.version = form.cleaned_data["version"]
         try:
-            services.sign(decision, request.user)
-        except DecisionLocked:
-            return _locked(request, decision)
+            services.sign(decision, request.user, quorum_reason=form.cleaned_data["quorum_reason"])
+        except StaleEdit:
+            # Someone saved the draft after this page was shown: show the draft as it is now.
+            decision, status = _decision(pk, decision_pk), 409
+            form = SignForm(initial={**form.cleaned_data, "version": decision.version})
         except ValidationError as problems:
             for field, errors in problems.message_dict.items():
-                form.add_error(None if field == "__all__" else field, errors)
-            actions = ActionFormSet(instance=decision, prefix="actions")  # saved rows, with their ids
+                form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, "Decision signed.")
             return redirect(decision)
-    return render(request, "meetings/decision_form.html", _form_context(decision, form, actions))
+    context = {
+        "decision": decision,
+        "meeting": meeting,
+        "form": form,
+        "quorum": meeting.quorum(),
+        "not_signable": services.not_signable(decision),
+        "stale": status == 409,
+    }
+    return render(request, "meetings/decision_sign.html", context, status=status)
 
 
 @transaction.atomic
@@ -182,6 +249,7 @@ def decision_snapshot(request: HttpRequest, pk: int, decision_pk: int) -> HttpRe
 
 @require_POST
 @require(RECORD)
+@answers_409
 def decision_correct(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     """Start a correction: a new draft linked to the signed decision it corrects."""
     decision = _decision(pk, decision_pk)

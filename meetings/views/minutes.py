@@ -31,13 +31,15 @@ def _minutes_context(meeting: Meeting) -> dict[str, Any]:
         "signed_count": len(signed),
         "concordant_count": sum(1 for d in signed if not d.deviates),
         "generated_at": timezone.localtime(),
+        "amendments": list(meeting.amendments.select_related("made_by")),
         **attendees_context(meeting),
     }
 
 
 @require_GET
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, pk=pk)
+    """Marked DRAFT until the coordinator closes the meeting; then with the approval and amendments."""
+    meeting = get_object_or_404(Meeting.objects.select_related("opened_by", "closed_by"), pk=pk)
     return render(request, "meetings/minutes.html", _minutes_context(meeting))
 
 
@@ -52,13 +54,14 @@ def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     for name in ("weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = get_object_or_404(Meeting.objects.select_related("opened_by", "closed_by"), pk=pk)
     html = render_to_string(
         "meetings/minutes.html", {**_minutes_context(meeting), "pdf": True}, request=request
     )
     pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="minutes-{meeting.day:%Y-%m-%d}.pdf"'
+    draft = "" if meeting.is_closed else "draft-"
+    response["Content-Disposition"] = f'inline; filename="{draft}minutes-{meeting.day:%Y-%m-%d}.pdf"'
     return response
 
 

@@ -50,11 +50,12 @@ def action_done(request: HttpRequest, action_pk: int) -> HttpResponse:
 
 @require_GET
 def concordance_report(request: HttpRequest) -> HttpResponse:
-    """Per month of meeting: cases discussed, decisions signed, share concordant, deviation reasons."""
-    discussed = AgendaItem.objects.values_list("meeting__starts_at", "case_id")
-    signed = Decision.objects.in_force().values_list(
-        "agenda_item__meeting__starts_at", "concordance", "deviation_reason"
-    )
+    """Per month of meeting: cases discussed, decisions signed, share concordant, deviation reasons.
+    Only signed decisions count: a case is discussed when the board signed a decision on it (an
+    upcoming meeting's agenda, or a draft, is not counted)."""
+    in_force = Decision.objects.in_force()
+    discussed = AgendaItem.objects.filter(decisions__in=in_force).values_list("meeting__starts_at", "case_id")
+    signed = in_force.values_list("agenda_item__meeting__starts_at", "concordance", "deviation_reason")
     local = timezone.localdate
     months = monthly_concordance(
         [(local(when), case) for when, case in discussed],

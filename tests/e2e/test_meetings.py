@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from meetings import services
 from meetings.demo import NEXT_MEETING
 from meetings.models import Decision, Meeting
 from tests.e2e.conftest import sign_in_page
@@ -66,6 +69,8 @@ def test_member_signs_a_deviating_decision_only_with_reason_and_acknowledgment(
     demo_data: None, signed_in_page: Any, live_server: Any
 ) -> None:
     meeting = Meeting.objects.get(title=NEXT_MEETING)
+    # Decisions are signed in session: the meeting is held now, opened by the coordinator.
+    services.open_session(_held_now(meeting), User.objects.get(username="demo-coordinator"))
     item = meeting.items.get(case__label="HCC-0103")  # refractory, no endoscopy on record
     page = signed_in_page("demo-member")
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
@@ -94,6 +99,10 @@ def test_member_signs_a_deviating_decision_only_with_reason_and_acknowledgment(
 
     page.check("#ack-PIT-AB-EGD")
     page.click("#sign-decision")
+    # The confirmation step: nobody is marked present, so the reason for signing without quorum.
+    expect(page.locator("#sign-quorum")).to_have_attribute("data-quorum", "lacking")
+    page.fill("#id_quorum_reason", "Attendance not taken yet; all three specialties are in the room.")
+    page.click("#confirm-sign")
     expect(page.locator("#signed-banner")).to_contain_text("Signed by demo-member")
     expect(page.locator("#decision-form")).to_have_count(0)
     decision.refresh_from_db()
@@ -119,3 +128,9 @@ def test_member_signs_a_deviating_decision_only_with_reason_and_acknowledgment(
     assert decision.plan == "atezolizumab_bevacizumab"
     page.goto(f"{live_server.url}{decision.get_absolute_url()}")
     expect(page.locator('[data-concordance="deviating"]')).to_have_text("Deviates from the algorithm")
+
+
+def _held_now(meeting: Meeting) -> Meeting:
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now())
+    meeting.refresh_from_db()
+    return meeting

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases import models as m
 from meetings import services
-from meetings.models import AgendaItem, Attendee, Decision, FollowUpAction, Meeting
+from meetings.models import AgendaItem, Attendee, Decision, FollowUpAction, Meeting, MeetingStatus
 from tests.factories import (
     CaseFactory,
     ClinicalFactory,
@@ -33,6 +33,9 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     title = "Liver tumor board"
     starts_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
     location = "Room 3"
+    # In session, so its decisions can be signed; MeetingFactory(status=MeetingStatus.PLANNED) for one not started.
+    status = MeetingStatus.IN_SESSION
+    opened_at = factory.LazyAttribute(lambda m: m.starts_at if m.status != MeetingStatus.PLANNED else None)
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
@@ -94,12 +97,16 @@ def on_therapy_case(imaging_days_ago: int | None, **case: Any) -> m.Case:
     return c
 
 
+# Most tests' meetings have nobody marked present: their decisions are signed with this reason.
+NO_QUORUM_REASON = "Test meeting: nobody marked present."
+
+
 def signed_decision(
     item: AgendaItem, user: User, plan: str = "atezolizumab_bevacizumab", **fields: Any
 ) -> Decision:
     fields.setdefault("rationale", "Refractory; Child-Pugh A.")
     decision = services.save_draft(Decision(agenda_item=item, plan=plan, recorded_by=user, **fields))
-    services.sign(decision, user)
+    services.sign(decision, user, quorum_reason=NO_QUORUM_REASON)
     return decision
 
 
@@ -123,7 +130,7 @@ def sample_meeting(case: m.Case) -> Meeting:
         )
     )
     FollowUpAction.objects.create(pk=1, decision=decision, description="Call", owner=user, due=days_ago(0))
-    services.sign(decision, user)
+    services.sign(decision, user, quorum_reason=NO_QUORUM_REASON)
     # Rows created with an explicit pk leave PostgreSQL's id sequences behind: move them past the
     # rows, so a row the test creates next (a correction of decision 1) gets a free id.
     statements = connection.ops.sequence_reset_sql(

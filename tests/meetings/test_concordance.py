@@ -12,7 +12,13 @@ from django.utils import timezone
 from meetings import services
 from meetings.charts import share_chart
 from meetings.report import MONTH_NAMES, monthly_concordance
-from tests.meetings.factories import AgendaItemFactory, MeetingFactory, refractory_case, signed_decision
+from tests.meetings.factories import (
+    NO_QUORUM_REASON,
+    AgendaItemFactory,
+    MeetingFactory,
+    refractory_case,
+    signed_decision,
+)
 
 REASONS = {
     "patient_preference": "Patient preference",
@@ -57,9 +63,10 @@ def test_chart_geometry() -> None:
 @pytest.mark.django_db
 def test_report_page(member, viewer_client: Client) -> None:  # type: ignore[no-untyped-def]
     meeting = MeetingFactory()
-    follows = signed_decision(AgendaItemFactory(meeting=meeting, case=refractory_case()), member)
+    first, second = (AgendaItemFactory(meeting=meeting, case=refractory_case()) for _ in range(2))
+    follows = signed_decision(first, member)
     signed_decision(
-        AgendaItemFactory(meeting=meeting, case=refractory_case()),
+        second,
         member,
         "other",
         plan_other="SIRT",
@@ -68,7 +75,7 @@ def test_report_page(member, viewer_client: Client) -> None:  # type: ignore[no-
     # A corrected decision counts once, as corrected.
     correction = services.start_correction(follows, member)
     correction.save()
-    services.sign(correction, member)
+    services.sign(correction, member, quorum_reason=NO_QUORUM_REASON)
     html = viewer_client.get("/reports/concordance/").content.decode()
     month = timezone.localdate(meeting.starts_at).strftime("%Y-%m")
     row = re.search(rf'<tr data-month="{month}">(.*?)</tr>', html, re.S).group(1)

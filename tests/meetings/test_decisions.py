@@ -4,6 +4,7 @@ signing, corrections as new linked decisions, and the case page's list of decisi
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -20,6 +21,7 @@ from meetings.concordance import judge_plan
 from meetings.models import AgendaItem, Decision, DecisionLocked, FollowUpAction
 from tests.factories import LabFactory, days_ago
 from tests.meetings.factories import (
+    NO_QUORUM_REASON,
     AgendaItemFactory,
     on_therapy_case,
     refractory_case,
@@ -125,6 +127,15 @@ def form_data(plan: str, action: str = "sign", **fields: object) -> dict[str, ob
     }
 
 
+def sign_url(decision: Decision) -> str:
+    return f"/meetings/{decision.agenda_item.meeting_id}/decisions/{decision.pk}/sign/"
+
+
+def confirm_sign(client: Client, decision: Decision, reason: str = NO_QUORUM_REASON) -> Any:
+    """The confirmation step: sign the version shown, with the reason for signing without quorum."""
+    return client.post(sign_url(decision), {"version": decision.version, "quorum_reason": reason})
+
+
 def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(member_client: Client) -> None:
     item = AgendaItemFactory(case=refractory_case(endoscopy=False))
     url = f"/meetings/{item.meeting_id}/agenda/{item.pk}/decision/"
@@ -139,12 +150,14 @@ def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(memb
     assert "Acknowledge each stop flag" in html and 'value="PIT-AB-EGD"' in html
     edit = f"/meetings/{item.meeting_id}/decisions/{decision.pk}/edit/"
     assert f'action="{edit}"' in html  # the next try posts to the saved draft
+    assert f'name="version" value="{decision.version}"' in html  # ... at its saved version
     response = member_client.post(
         edit,
         form_data(
             "atezolizumab_bevacizumab",
             rationale="Patient wishes to start now.",
             deviation_reason="patient_preference",
+            version=decision.version,
         ),
     )
     decision.refresh_from_db()
@@ -156,8 +169,14 @@ def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(memb
             rationale="Patient wishes to start now.",
             deviation_reason="patient_preference",
             acknowledged_flags=["PIT-AB-EGD"],
+            version=decision.version,
         ),
     )
+    decision.refresh_from_db()
+    # Nothing stops it any more: on to the confirmation step, which shows the quorum.
+    assert response.status_code == 302 and response["Location"] == sign_url(decision)
+    assert not decision.is_signed
+    response = confirm_sign(member_client, decision)
     decision.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == decision.get_absolute_url()
     assert decision.is_signed and decision.deviates and decision.acknowledged_flags == ["PIT-AB-EGD"]
@@ -167,7 +186,7 @@ def test_signing_a_deviation_needs_a_reason_and_each_stop_flag_acknowledged(memb
 def test_signing_needs_a_rationale(member) -> None:  # type: ignore[no-untyped-def]
     decision = draft(AgendaItemFactory(case=refractory_case()), member, "atezolizumab_bevacizumab")
     with pytest.raises(ValidationError) as refused:
-        services.sign(decision, member)
+        services.sign(decision, member, quorum_reason=NO_QUORUM_REASON)
     assert "rationale" in refused.value.message_dict
 
 
@@ -217,7 +236,7 @@ def test_a_signed_decision_refuses_edits(member, member_client: Client) -> None:
     with pytest.raises(DecisionLocked):
         decision.delete()
     with pytest.raises(DecisionLocked):
-        services.sign(decision, member)
+        services.sign(decision, member, quorum_reason=NO_QUORUM_REASON)
 
 
 def test_actions_of_a_signed_decision_are_frozen_but_can_be_marked_done(member) -> None:  # type: ignore[no-untyped-def]
@@ -226,7 +245,7 @@ def test_actions_of_a_signed_decision_are_frozen_but_can_be_marked_done(member) 
     action = FollowUpAction.objects.create(
         decision=decision, description="Book cycle 1", owner=member, due=today()
     )
-    services.sign(decision, member)
+    services.sign(decision, member, quorum_reason=NO_QUORUM_REASON)
     action.due = days_ago(-30)
     with pytest.raises(DecisionLocked):
         action.save()
@@ -247,8 +266,12 @@ def test_a_correction_is_a_new_decision_linked_to_the_original(member, member_cl
     assert correction.plan == original.plan and not correction.is_signed
     member_client.post(
         f"/meetings/{meeting_pk}/decisions/{correction.pk}/edit/",
-        form_data("lenvatinib", rationale="Bevacizumab refused after the meeting."),
+        form_data(
+            "lenvatinib", rationale="Bevacizumab refused after the meeting.", version=correction.version
+        ),
     )
+    correction.refresh_from_db()
+    confirm_sign(member_client, correction)
     correction.refresh_from_db()
     original.refresh_from_db()
     assert correction.is_signed and correction.plan == "lenvatinib" and correction.corrects == original

@@ -8,7 +8,13 @@ from django.test import Client
 from meetings import services
 from meetings.models import Decision, FollowUpAction
 from tests.factories import days_ago
-from tests.meetings.factories import AgendaItemFactory, on_therapy_case, refractory_case, today
+from tests.meetings.factories import (
+    NO_QUORUM_REASON,
+    AgendaItemFactory,
+    on_therapy_case,
+    refractory_case,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +32,7 @@ def decision_with_action(member, description: str, due_days_ago: int, sign: bool
         decision=decision, description=description, owner=member, due=days_ago(due_days_ago)
     )
     if sign:
-        services.sign(decision, member)
+        services.sign(decision, member, quorum_reason=NO_QUORUM_REASON)
     return decision
 
 
@@ -66,7 +72,7 @@ def test_done_and_superseded_actions_leave_the_list(member, member_client: Clien
     assert [r[1] for r in rows(member_client)] == [other.case.label]  # the correction is a draft still
     correction.rationale = "corrected"
     correction.save()
-    services.sign(correction, member)
+    services.sign(correction, member, quorum_reason=NO_QUORUM_REASON)
     assert len(rows(member_client)) == 1  # the correction's copy of the action, not both
 
 

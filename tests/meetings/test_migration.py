@@ -171,6 +171,10 @@ def test_the_move_keeps_every_meeting_row_and_the_roles_permissions(before_the_m
         "Book the first cycle"
     ]
     assert list(decision.history.values_list("plan", "history_type")) == [("sorafenib", "+")]
+    # A meeting held before the lifecycle existed (issue 10) is in session from its first signature,
+    # for the coordinator to close; its signed decision is version 1.
+    assert meeting.in_session and meeting.opened_at == decision.signed_at
+    assert meeting.opened_by == decision.signed_by and decision.version == 1
 
     # Content types were relabelled in place (same ids), none left behind in cases.
     moved = {ct.model: ct.pk for ct in ContentType.objects.filter(app_label="meetings", model__in=MOVED)}
