@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "cases",
     # Adds to the case page and the demo data through cases/apps.py (cases never imports it).
     "meetings",
+    # FHIR export/import and the CDS Hooks service (docs/FHIR.md); may import cases and meetings.
+    "interop",
 ]
 
 MIDDLEWARE = [
