@@ -84,9 +84,10 @@ def parse_bundle(raw: bytes | str, today: datetime.date) -> ParsedCase:
     return parse_bundle_data(data, today)
 
 
-def parse_bundle_data(data: Mapping[str, Any], today: datetime.date) -> ParsedCase:
-    """Read an already validated Bundle (the CDS Hooks service builds one from the EHR's data)."""
-    reader = _Reader(data, today)
+def parse_bundle_data(data: Mapping[str, Any], today: datetime.date, *, lenient: bool = False) -> ParsedCase:
+    """Read an already validated Bundle. ``lenient`` (the CDS Hooks service, which reads an EHR's
+    whole record and saves nothing) passes over resources it does not map instead of refusing."""
+    reader = _Reader(data, today, lenient)
     reader.read()
     problems = list(reader.problems)
     if not problems:
@@ -119,7 +120,8 @@ def _code_in(concept: Any, system: str) -> str | None:
 
 
 class _Reader:
-    def __init__(self, data: Mapping[str, Any], today: datetime.date) -> None:
+    def __init__(self, data: Mapping[str, Any], today: datetime.date, lenient: bool = False) -> None:
+        self.lenient = lenient
         self.entries = [e for e in data.get("entry") or [] if isinstance(e, dict)]
         self.as_of = _date(data.get("timestamp")) or today.isoformat()
         self.doc: Json = {"format": FORMAT_CASE, "as_of": self.as_of, "patient": {}, "contraindications": {}}
@@ -129,11 +131,15 @@ class _Reader:
         self.clinical: dict[str, Json] = {}
         self.sessions: dict[str, Json] = {}  # by the procedure's fullUrl and Type/id
         self.session_list: list[Json] = []
-        self.birth_year: int | None = None
+        self.birth_date: str | None = None  # a year (our export) or a full date (an EHR)
         self.patients = 0
 
     def problem(self, where: str, text: str) -> None:
         self.problems.append(f"{where}: {text}")
+
+    def unmapped(self, where: str, text: str) -> None:
+        if not self.lenient:
+            self.problem(where, text)
 
     def origin(self, problem: str) -> str:
         path, _, text = problem.partition(":")
@@ -155,13 +161,16 @@ class _Reader:
             if kind == "Procedure":
                 continue
             if reader is None or kind not in _READ:
-                self.problem(where, f"a {kind} is not something this app reads (not imported)")
+                self.unmapped(where, f"a {kind} is not something this app reads (not imported)")
             else:
                 reader(where, resource)
         if self.patients != 1:
             self.problem("entry", f"a case Bundle needs exactly one Patient, found {self.patients}")
-        if self.birth_year is not None:
-            self.doc["patient"]["age"] = int(self.as_of[:4]) - self.birth_year
+        if self.birth_date is not None:
+            born, as_of = self.birth_date, self.as_of
+            # A full birth date gives the exact age; a year alone, the age our export wrote.
+            before_birthday = len(born) >= 10 and as_of[5:10] < born[5:10]
+            self.doc["patient"]["age"] = int(as_of[:4]) - int(born[:4]) - before_birthday
         self.doc["labs"] = list(self.labs.values())
         self.doc["clinical"] = list(self.clinical.values())
         self.doc["tace_sessions"] = self.session_list
@@ -177,7 +186,7 @@ class _Reader:
         if resource.get("gender") in c.GENDER_TO_SEX:
             patient["sex"] = c.GENDER_TO_SEX[resource["gender"]]
         if resource.get("birthDate"):
-            self.birth_year = int(str(resource["birthDate"])[:4])
+            self.birth_date = str(resource["birthDate"])
         self.origins["patient"] = where
 
     def condition(self, where: str, resource: Json) -> None:
@@ -186,7 +195,7 @@ class _Reader:
             return  # the case's diagnosis: every case here is HCC
         etiology = _code_in(code, c.ETIOLOGY_SYSTEM)
         if etiology is None:
-            self.problem(where, f"condition {_describe(code)} is not mapped (not imported)")
+            self.unmapped(where, f"condition {_describe(code)} is not mapped (not imported)")
         else:
             self.doc["patient"]["etiology"] = etiology
             self.origins["patient.etiology"] = where
@@ -194,16 +203,16 @@ class _Reader:
     def careplan(self, where: str, resource: Json) -> None:
         # Our export's board decision: derived from the case, recomputed here, so not imported.
         if not any(_code_in(cat, c.PLAN_SYSTEM) for cat in resource.get("category", [])):
-            self.problem(where, "a care plan from elsewhere is not imported")
+            self.unmapped(where, "a care plan from elsewhere is not imported")
 
     def detectedissue(self, where: str, resource: Json) -> None:
         if _code_in(resource.get("code"), c.RULE_SYSTEM) is None:
-            self.problem(where, "a detected issue from elsewhere is not imported")
+            self.unmapped(where, "a detected issue from elsewhere is not imported")
 
     def procedure(self, where: str, entry: Json, resource: Json) -> None:
         technique = _code_in(resource.get("code"), c.TACE_SYSTEM)
         if technique is None:
-            self.problem(where, f"procedure {_describe(resource.get('code'))} is not mapped (not imported)")
+            self.unmapped(where, f"procedure {_describe(resource.get('code'))} is not mapped (not imported)")
             return
         date = _date(resource.get("performedDateTime") or (resource.get("performedPeriod") or {}).get("start"))
         if date is None:
@@ -221,7 +230,7 @@ class _Reader:
     def medicationstatement(self, where: str, resource: Json) -> None:
         regimen = _code_in(resource.get("medicationCodeableConcept"), c.REGIMEN_SYSTEM)
         if regimen is None:
-            self.problem(where, "medication is not coded with a regimen key (not imported)")
+            self.unmapped(where, "medication is not coded with a regimen key (not imported)")
             return
         reasons = [_code_in(r, c.OUTCOME_SYSTEM) for r in resource.get("statusReason", [])]
         outcome = next((r for r in reasons if r), None) or ("ongoing" if resource.get("status") == "active" else None)
@@ -265,7 +274,7 @@ class _Reader:
         if not _codes(code) and resource.get("dataAbsentReason") and date and code.get("text") == "Laboratory draw":
             self.labs.setdefault(date, {"date": date})
             return None
-        self.problem(where, f"observation {_describe(code)} is not mapped (not imported)")
+        self.unmapped(where, f"observation {_describe(code)} is not mapped (not imported)")
         return None
 
     # -- observation kinds ----------------------------------------------------------------------
@@ -350,7 +359,7 @@ class _Reader:
         for i, component in enumerate(resource.get("component", [])):
             spec = next((s for s in specs if _has(component.get("code"), s.system, s.code)), None)
             if spec is None:
-                self.problem(f"{where}.component[{i}]", f"{_describe(component.get('code'))} is not mapped")
+                self.unmapped(f"{where}.component[{i}]", f"{_describe(component.get('code'))} is not mapped")
             else:
                 record[spec.field] = self.value(f"{where}.component[{i}]", component, spec.value)
 

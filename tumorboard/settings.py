@@ -297,3 +297,9 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tumorboard-demo")
+
+# CDS Hooks (interop/cds_hooks.py, docs/operations.md): off unless CDS_HOOKS_EHRS_FILE names a JSON
+# file of the EHRs allowed to call, by issuer: {"<iss>": {"jwks": {"keys": [...]}, "fhir_servers": [...]}}.
+CDS_HOOKS_EHRS_FILE = os.environ.get("CDS_HOOKS_EHRS_FILE", "")
+# The public origin the EHR calls (the JWT's `aud` is this + /cds-services/<id>); default: the request's.
+CDS_HOOKS_BASE_URL = os.environ.get("CDS_HOOKS_BASE_URL", "")
