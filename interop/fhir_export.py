@@ -73,8 +73,9 @@ class _Builder:
 
     def add(self, resource: Resource, key: str, profile: str | None = None) -> str:
         full_url = self.url(resource["resourceType"], key)
-        if profile:
-            resource = {"resourceType": resource["resourceType"], "meta": {"profile": [profile]}, **resource}
+        # The id is the uuid of the fullUrl, so a reference reads either way (urn:uuid:… or Type/id).
+        meta = {"meta": {"profile": [profile]}} if profile else {}
+        resource = {"resourceType": resource["resourceType"], "id": full_url.removeprefix("urn:uuid:"), **meta, **resource}
         self.entries.append({"fullUrl": full_url, "resource": resource})
         return full_url
 

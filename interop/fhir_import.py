@@ -221,7 +221,8 @@ class _Reader:
         session: Json = {"date": date}
         if technique != "tace":
             session["technique"] = technique
-        for key in (entry.get("fullUrl"), resource.get("id") and f"Procedure/{resource['id']}"):
+        rid = resource.get("id")
+        for key in (entry.get("fullUrl"), rid and f"Procedure/{rid}", rid and f"urn:uuid:{rid}"):
             if key:
                 self.sessions[key] = session
         self.origins[f"tace_sessions[{len(self.session_list)}]"] = where
