@@ -20,6 +20,7 @@ class InteropConfig(AppConfig):
         cases.exporters["fhir"] = services.export_text
         cases.importers["fhir"] = _import_for_command
 
+
 def _import_for_command(raw: bytes, fallback_label: str | None) -> tuple[Any, list[str]]:
     from interop.services import import_bundle
 

@@ -94,7 +94,7 @@ def verify(authorization: str, audience: str) -> dict[str, Any]:
     except jwt.PyJWTError as error:
         raise Unauthorized(f"unreadable token: {error}") from None
     ehr = ehrs().get(issuer) if isinstance(issuer, str) else None
-    if ehr is None:
+    if ehr is None or not isinstance(issuer, str):
         raise Unauthorized("unknown issuer")
     keys = [k for k in jwt.PyJWKSet.from_dict(ehr["jwks"]).keys if header.get("kid") in (None, k.key_id)]
     if not keys:
@@ -145,12 +145,15 @@ def gather(request: Mapping[str, Any], issuer: str) -> list[dict[str, Any]]:
     for key, template in PREFETCH.items():
         found = prefetch.get(key)
         if found is None:
-            found = _fetch(request, issuer, template.replace("{{context.patientId}}", urllib.parse.quote(patient_id)))
+            found = _fetch(
+                request, issuer, template.replace("{{context.patientId}}", urllib.parse.quote(patient_id))
+            )
         if isinstance(found, dict) and found.get("resourceType") == "Bundle":
             resources += [
                 e["resource"]
                 for e in found.get("entry") or []
-                if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+                if isinstance(e, dict)
+                and isinstance(e.get("resource"), dict)
                 and (e.get("search") or {}).get("mode") != "outcome"
             ]
         elif isinstance(found, dict):
@@ -192,7 +195,9 @@ def cards(resources: list[dict[str, Any]], link: str | None) -> list[dict[str, A
         parsed = parse_bundle_data(bundle, today(), lenient=True)
     except CaseFormatError as error:
         lines = "\n".join(f"- {p}" for p in error.problems)
-        return [_card("The EHR's data could not be assessed", f"What could not be read:\n\n{lines}", "info", None)]
+        return [
+            _card("The EHR's data could not be assessed", f"What could not be read:\n\n{lines}", "info", None)
+        ]
     return summary_cards(assess_facts(parsed.facts).summary, link)
 
 
@@ -203,7 +208,9 @@ def _source(label: str, topic: str | None = None) -> dict[str, Any]:
     return source
 
 
-def _card(summary: str, detail: str, indicator: str, link: str | None, source: dict[str, Any] | None = None) -> dict[str, Any]:
+def _card(
+    summary: str, detail: str, indicator: str, link: str | None, source: dict[str, Any] | None = None
+) -> dict[str, Any]:
     card: dict[str, Any] = {
         "uuid": str(uuid.uuid4()),
         "summary": summary[:140],
@@ -231,7 +238,9 @@ def summary_cards(summary: Summary, link: str | None) -> list[dict[str, Any]]:
     ]
     chosen = [o for o in summary.options if o.status in ("recommended", "eligible")]
     if chosen:
-        lines = "\n".join(f"- {o.label} ({o.status_label}): {o.dose or 'dose needs the weight'}" for o in chosen)
+        lines = "\n".join(
+            f"- {o.label} ({o.status_label}): {o.dose or 'dose needs the weight'}" for o in chosen
+        )
         reasons = sorted({r.id for o in chosen for r in o.reasons})
         out.append(
             _card(
@@ -247,6 +256,13 @@ def summary_cards(summary: Summary, link: str | None) -> list[dict[str, Any]]:
             continue
         indicator = "critical" if flag.severity == "stop" else "warning"
         detail = flag.text + ("\n\n" + "\n".join(f"- {e}" for e in flag.evidence) if flag.evidence else "")
-        out.append(_card(flag.title, detail, indicator, link, _source(f"{flag.id}: {flag.citation or flag.source}", flag.id)))
+        out.append(
+            _card(
+                flag.title,
+                detail,
+                indicator,
+                link,
+                _source(f"{flag.id}: {flag.citation or flag.source}", flag.id),
+            )
+        )
     return out
-

@@ -64,4 +64,6 @@ def service(request: HttpRequest, service_id: str) -> JsonResponse:
         return JsonResponse({"error": str(missing)}, status=412)
     case = cds_hooks.known_case(resources)
     link = request.build_absolute_uri(reverse("cases:recommendation", args=[case.pk])) if case else None
-    return JsonResponse({"cards": cds_hooks.cards(resources, link)}, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"cards": cds_hooks.cards(resources, link)}, json_dumps_params={"ensure_ascii": False}
+    )

@@ -85,10 +85,16 @@ CASE_OBSERVATIONS = (
     ),
     _finding("baseline_tumor_count", "baseline-nodule-count", "Nodules before the first TACE", INTEGER),
     _finding(
-        "contraindications.immunotherapy", "contraindication-immunotherapy", "Immunotherapy contraindicated", BOOLEAN
+        "contraindications.immunotherapy",
+        "contraindication-immunotherapy",
+        "Immunotherapy contraindicated",
+        BOOLEAN,
     ),
     _finding(
-        "contraindications.bevacizumab", "contraindication-bevacizumab", "Bevacizumab contraindicated", BOOLEAN
+        "contraindications.bevacizumab",
+        "contraindication-bevacizumab",
+        "Bevacizumab contraindicated",
+        BOOLEAN,
     ),
     _finding("contraindications.note", "contraindication-note", "About the contraindications", STRING),
 )
@@ -118,7 +124,13 @@ LABS = (
         ("14631-6",),
     ),
     Lab("albumin_g_dl", "1751-7", "Albumin [Mass/volume] in Serum or Plasma", "g/dL", {"g/L": 0.1}),
-    Lab("inr", "6301-6", "INR in Platelet poor plasma by Coagulation assay", "{INR}", {"{ratio}": 1.0, "1": 1.0}),
+    Lab(
+        "inr",
+        "6301-6",
+        "INR in Platelet poor plasma by Coagulation assay",
+        "{INR}",
+        {"{ratio}": 1.0, "1": 1.0},
+    ),
     Lab(
         "ast_u_l",
         "1920-8",
@@ -142,13 +154,22 @@ LABS = (
         tumor_marker=True,
     ),
     # No LOINC code for PIVKA-II in mAU/mL was verified for this release: our own code (docs/FHIR.md).
-    Lab("pivka_mau_ml", "pivka-ii", "PIVKA-II (des-gamma-carboxy prothrombin)", "m[AU]/mL", {"mAU/mL": 1.0}, tumor_marker=True),
+    Lab(
+        "pivka_mau_ml",
+        "pivka-ii",
+        "PIVKA-II (des-gamma-carboxy prothrombin)",
+        "m[AU]/mL",
+        {"mAU/mL": 1.0},
+        tumor_marker=True,
+    ),
 )
 
 # Bedside findings (CASE_FORMAT.md "clinical"), one Observation each per date.
 CLINICAL = (
     Concept("ascites", SNOMED, "389026000", "Ascites", Value("code", codes="ascites")),
-    Concept("encephalopathy", SNOMED, "13920009", "Hepatic encephalopathy", Value("code", codes="encephalopathy")),
+    Concept(
+        "encephalopathy", SNOMED, "13920009", "Hepatic encephalopathy", Value("code", codes="encephalopathy")
+    ),
 )
 
 IMAGING_CODE = ("liver-imaging", "Liver imaging findings")
@@ -156,7 +177,9 @@ IMAGING = (
     _finding("nodule_count", "nodule-count", "Number of liver nodules", INTEGER),
     Concept("largest_cm", LOINC, "33728-7", "Size.maximum dimension in Tumor", Value("quantity", "cm")),
     _finding("liver_involvement_pct", "liver-involvement", "Liver involved by tumor", Value("quantity", "%")),
-    _finding("portal_vein_invasion", "portal-vein-invasion", "Portal vein invasion", Value("code", codes="vp")),
+    _finding(
+        "portal_vein_invasion", "portal-vein-invasion", "Portal vein invasion", Value("code", codes="vp")
+    ),
     _finding("hepatic_vein_invasion", "hepatic-vein-invasion", "Hepatic vein invasion", BOOLEAN),
     _finding("bile_duct_invasion", "bile-duct-invasion", "Bile duct invasion", BOOLEAN),
     _finding("extrahepatic_spread", "extrahepatic-spread", "Extrahepatic spread", BOOLEAN),
@@ -167,7 +190,9 @@ VARICES_TREATED = _finding("varices_treated", "varices-treated", "Varices treate
 
 TACE_TECHNIQUES = {"ctace": "Conventional TACE", "debtace": "TACE with drug-eluting beads", "": "TACE"}
 TACE_SYSTEM = local("tace")
-RESPONSE = _finding("response", "mrecist-response", "mRECIST response after TACE", Value("code", codes="mrecist"))
+RESPONSE = _finding(
+    "response", "mrecist-response", "mRECIST response after TACE", Value("code", codes="mrecist")
+)
 RESPONSE_COMPONENTS = (
     _finding("tumor_count_after", "nodule-count", "Number of liver nodules", INTEGER),
     _finding(

@@ -75,13 +75,24 @@ class _Builder:
         full_url = self.url(resource["resourceType"], key)
         # The id is the uuid of the fullUrl, so a reference reads either way (urn:uuid:… or Type/id).
         meta = {"meta": {"profile": [profile]}} if profile else {}
-        resource = {"resourceType": resource["resourceType"], "id": full_url.removeprefix("urn:uuid:"), **meta, **resource}
+        resource = {
+            "resourceType": resource["resourceType"],
+            "id": full_url.removeprefix("urn:uuid:"),
+            **meta,
+            **resource,
+        }
         self.entries.append({"fullUrl": full_url, "resource": resource})
         return full_url
 
     def observation(self, code: c.Concept | tuple[str, str, str], date: str | None, **body: Any) -> Resource:
-        system, value, display = (code.system, code.code, code.display) if isinstance(code, c.Concept) else code
-        out: Resource = {"resourceType": "Observation", "status": "final", "code": concept(system, value, display)}
+        system, value, display = (
+            (code.system, code.code, code.display) if isinstance(code, c.Concept) else code
+        )
+        out: Resource = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": concept(system, value, display),
+        }
         out["subject"] = {"reference": self.patient_ref}
         if date:
             out["effectiveDateTime"] = date
@@ -116,7 +127,15 @@ def _conditions(b: _Builder) -> None:
     etiology = b.doc.get("patient", {}).get("etiology")
     if etiology:
         code = concept(c.ETIOLOGY_SYSTEM, etiology)
-        b.add({"resourceType": "Condition", "category": category, "code": code, "subject": {"reference": b.patient_ref}}, "etiology")
+        b.add(
+            {
+                "resourceType": "Condition",
+                "category": category,
+                "code": code,
+                "subject": {"reference": b.patient_ref},
+            },
+            "etiology",
+        )
 
 
 def _lookup(doc: Mapping[str, Any], dotted: str) -> Any:
@@ -144,7 +163,11 @@ def _labs(b: _Builder) -> None:
             b.add(resource, f"lab/{i}/{lab.field}", c.PROFILES["tumor_marker" if lab.tumor_marker else "lab"])
             written = True
         if not written:  # a dated draw with no value still counts as a record of that date
-            b.add(b.observation(("", "", ""), row["date"], category=category, **_absent()) | {"code": {"text": "Laboratory draw"}}, f"lab/{i}")
+            b.add(
+                b.observation(("", "", ""), row["date"], category=category, **_absent())
+                | {"code": {"text": "Laboratory draw"}},
+                f"lab/{i}",
+            )
 
 
 def _clinical(b: _Builder) -> None:
@@ -224,7 +247,10 @@ def _decision(b: _Builder, decision: SignedDecision) -> None:
         issue = {
             "resourceType": "DetectedIssue",
             "status": "final",
-            "code": {"coding": [{**coding(c.RULE_SYSTEM, flag["id"]), "version": rule_set}], "text": flag["text"]},
+            "code": {
+                "coding": [{**coding(c.RULE_SYSTEM, flag["id"]), "version": rule_set}],
+                "text": flag["text"],
+            },
             "severity": c.FLAG_SEVERITY.get(flag["severity"], "low"),
             "patient": {"reference": b.patient_ref},
             "identifiedDateTime": assessment.get("as_of", b.as_of),
@@ -267,7 +293,17 @@ def _decision(b: _Builder, decision: SignedDecision) -> None:
 def case_bundle(doc: Mapping[str, Any], decision: SignedDecision | None = None) -> Resource:
     """The FHIR Bundle of one case file (and its signed decision, if any), checked by fhir.resources."""
     b = _Builder(doc)
-    for part in (_patient, _conditions, _case_observations, _labs, _clinical, _imaging, _endoscopies, _tace, _therapies):
+    for part in (
+        _patient,
+        _conditions,
+        _case_observations,
+        _labs,
+        _clinical,
+        _imaging,
+        _endoscopies,
+        _tace,
+        _therapies,
+    ):
         part(b)
     if decision is not None:
         _decision(b, decision)

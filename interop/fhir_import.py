@@ -34,7 +34,9 @@ Spec = c.Concept
 def loads_bundle(raw: bytes | str) -> Json:
     """Decode and check the JSON shape before anything else reads it (size, depth, entry count)."""
     if len(raw) > MAX_BYTES:
-        raise CaseFormatError([f"(file): {len(raw):,} bytes; a FHIR case file may have at most {MAX_BYTES:,}"])
+        raise CaseFormatError(
+            [f"(file): {len(raw):,} bytes; a FHIR case file may have at most {MAX_BYTES:,}"]
+        )
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -48,7 +50,9 @@ def loads_bundle(raw: bytes | str) -> Json:
         raise CaseFormatError([f"resourceType: expected a FHIR Bundle, got {kind!r}"])
     entries = data.get("entry")
     if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
-        raise CaseFormatError([f"entry: {len(entries):,} resources; a case Bundle may hold at most {MAX_ENTRIES:,}"])
+        raise CaseFormatError(
+            [f"entry: {len(entries):,} resources; a case Bundle may hold at most {MAX_ENTRIES:,}"]
+        )
     return data
 
 
@@ -108,7 +112,9 @@ def _date(value: Any) -> str | None:
 def _codes(concept: Any) -> list[tuple[str, str]]:
     if not isinstance(concept, dict):
         return []
-    return [(cd.get("system", ""), cd.get("code", "")) for cd in concept.get("coding", []) if isinstance(cd, dict)]
+    return [
+        (cd.get("system", ""), cd.get("code", "")) for cd in concept.get("coding", []) if isinstance(cd, dict)
+    ]
 
 
 def _has(concept: Any, system: str, code: str) -> bool:
@@ -214,7 +220,9 @@ class _Reader:
         if technique is None:
             self.unmapped(where, f"procedure {_describe(resource.get('code'))} is not mapped (not imported)")
             return
-        date = _date(resource.get("performedDateTime") or (resource.get("performedPeriod") or {}).get("start"))
+        date = _date(
+            resource.get("performedDateTime") or (resource.get("performedPeriod") or {}).get("start")
+        )
         if date is None:
             self.problem(where, "a TACE session needs its full date (performedDateTime)")
             return
@@ -234,7 +242,9 @@ class _Reader:
             self.unmapped(where, "medication is not coded with a regimen key (not imported)")
             return
         reasons = [_code_in(r, c.OUTCOME_SYSTEM) for r in resource.get("statusReason", [])]
-        outcome = next((r for r in reasons if r), None) or ("ongoing" if resource.get("status") == "active" else None)
+        outcome = next((r for r in reasons if r), None) or (
+            "ongoing" if resource.get("status") == "active" else None
+        )
         if outcome is None:
             self.problem(where, "the therapy's outcome (statusReason) is not recorded; it is never assumed")
             return
@@ -251,7 +261,9 @@ class _Reader:
 
     def observation(self, where: str, resource: Json) -> None:
         code = resource.get("code")
-        date = _date(resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start"))
+        date = _date(
+            resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start")
+        )
         for spec in c.CASE_OBSERVATIONS:
             if _has(code, spec.system, spec.code):
                 head, _, tail = spec.field.partition(".")
@@ -269,10 +281,17 @@ class _Reader:
         if _has(code, c.FINDING, c.IMAGING_CODE[0]):
             return self.listed(where, resource, date, "imaging", {}, c.IMAGING)
         if _has(code, c.VARICES.system, c.VARICES.code):
-            return self.listed(where, resource, date, "endoscopies", {"varices": c.VARICES}, (c.VARICES_TREATED,))
+            return self.listed(
+                where, resource, date, "endoscopies", {"varices": c.VARICES}, (c.VARICES_TREATED,)
+            )
         if _has(code, c.RESPONSE.system, c.RESPONSE.code):
             return self.response(where, resource, date)
-        if not _codes(code) and resource.get("dataAbsentReason") and date and code.get("text") == "Laboratory draw":
+        if (
+            not _codes(code)
+            and resource.get("dataAbsentReason")
+            and date
+            and (code or {}).get("text") == "Laboratory draw"
+        ):
             self.labs.setdefault(date, {"date": date})
             return None
         self.unmapped(where, f"observation {_describe(code)} is not mapped (not imported)")
@@ -332,7 +351,15 @@ class _Reader:
             accepted = ", ".join([lab.unit, *lab.conversions])
             self.problem(where, f"{lab.display}: unit {unit!r} is not one we convert (accepted: {accepted})")
 
-    def dated(self, where: str, resource: Json, date: str | None, rows: dict[str, Json], name: str, specs: dict[str, Spec]) -> None:
+    def dated(
+        self,
+        where: str,
+        resource: Json,
+        date: str | None,
+        rows: dict[str, Json],
+        name: str,
+        specs: dict[str, Spec],
+    ) -> None:
         if date is None:
             self.problem(where, f"a {name} finding needs its full date (effectiveDateTime)")
             return
@@ -344,7 +371,15 @@ class _Reader:
             self.origins[f"{name}[{list(rows).index(date)}].{field}"] = where
             row[field] = self.value(where, resource, spec.value)
 
-    def listed(self, where: str, resource: Json, date: str | None, name: str, value_specs: dict[str, Spec], components: tuple[Spec, ...]) -> None:
+    def listed(
+        self,
+        where: str,
+        resource: Json,
+        date: str | None,
+        name: str,
+        value_specs: dict[str, Spec],
+        components: tuple[Spec, ...],
+    ) -> None:
         if date is None:
             self.problem(where, f"{name}: needs its full date (effectiveDateTime)")
             return
@@ -376,7 +411,15 @@ class _Reader:
         self.components(where, resource, c.RESPONSE_COMPONENTS, session)
 
 
-_READ = {"Patient", "Condition", "Observation", "Procedure", "MedicationStatement", "CarePlan", "DetectedIssue"}
+_READ = {
+    "Patient",
+    "Condition",
+    "Observation",
+    "Procedure",
+    "MedicationStatement",
+    "CarePlan",
+    "DetectedIssue",
+}
 
 
 def _describe(concept: Any) -> str:

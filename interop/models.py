@@ -12,3 +12,6 @@ class UsedToken(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "jti"], name="cds_token_used_once")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.jti}"

@@ -64,4 +64,6 @@ def import_bundle(raw: bytes, fallback_label: str | None = None) -> tuple[Case |
     try:
         return create_case_from_facts(parsed.facts, label), []
     except ValidationError as error:
-        return None, [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+        return None, [
+            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
+        ]

@@ -24,9 +24,13 @@ def case_bundle(request: HttpRequest, pk: int) -> JsonResponse:
         try:
             as_of = datetime.date.fromisoformat(request.GET["as_of"])
         except ValueError:
-            return JsonResponse({"errors": [f"as_of: {request.GET['as_of']!r} is not a date (YYYY-MM-DD)"]}, status=400)
+            return JsonResponse(
+                {"errors": [f"as_of: {request.GET['as_of']!r} is not a date (YYYY-MM-DD)"]}, status=400
+            )
     bundle = case_fhir(case, as_of)
-    return JsonResponse(bundle, content_type="application/fhir+json", json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        bundle, content_type="application/fhir+json", json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_POST
@@ -38,7 +42,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         case, problems = import_bundle(form.cleaned_data["bundle"], form.cleaned_data["label"] or None)
     else:
-        case, problems = None, [f"{form.fields[f].label}: {e}" for f, errors in form.errors.items() for e in errors]
+        case, problems = (
+            None,
+            [f"{form.fields[f].label}: {e}" for f, errors in form.errors.items() for e in errors],
+        )
     if case is not None:
         messages.success(request, f"Case {case.label} created from the FHIR Bundle.")
         return redirect(case)

@@ -72,7 +72,11 @@ def engine_uses(path: Path) -> list[str]:
 
 
 def test_only_the_assessment_service_runs_the_engine() -> None:
-    files = [p for app in ("cases", "meetings", "interop", "tumorboard") for p in sorted((ROOT / app).rglob("*.py"))]
+    files = [
+        p
+        for app in ("cases", "meetings", "interop", "tumorboard")
+        for p in sorted((ROOT / app).rglob("*.py"))
+    ]
     offending = [
         f"{path.relative_to(ROOT)}:{use}"
         for path in files

@@ -72,7 +72,9 @@ POLICY: dict[str, dict[str, tuple[int, int, int]]] = {
     "interop:cds_service": {"GET": (405, 405, 405), "POST": (404, 404, 404)},
 }
 # Not behind the sign-in: what anonymous gets instead of the redirect to it.
-PUBLIC = {name: {method: codes[0] for method, codes in POLICY[name].items()} for name in POLICY if "cds" in name}
+PUBLIC = {
+    name: {method: codes[0] for method, codes in POLICY[name].items()} for name in POLICY if "cds" in name
+}
 
 
 def test_the_table_covers_every_url() -> None:

@@ -10,7 +10,9 @@ from tests.interop.ehr_bundle import ehr_bundle
 pytestmark = pytest.mark.browser
 
 
-def test_uploading_a_fhir_bundle_creates_the_case_and_shows_its_panel(demo_data, sign_in, tmp_path: Path, screenshot):
+def test_uploading_a_fhir_bundle_creates_the_case_and_shows_its_panel(
+    demo_data, sign_in, tmp_path: Path, screenshot
+):
     path = tmp_path / "ehr-bundle.json"
     path.write_text(json.dumps(ehr_bundle()))
     page = sign_in("demo-coordinator")

@@ -12,7 +12,9 @@ def quantity(value: float, unit: str) -> dict[str, Any]:
     return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
 
 
-def lab(rid: str, code: str, value: float, unit: str, date: str = "2026-11-20T08:30:00+09:00") -> dict[str, Any]:
+def lab(
+    rid: str, code: str, value: float, unit: str, date: str = "2026-11-20T08:30:00+09:00"
+) -> dict[str, Any]:
     return {
         "resourceType": "Observation",
         "id": rid,

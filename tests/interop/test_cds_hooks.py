@@ -34,7 +34,9 @@ OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 def public_jwk(key: Any, kid: str) -> dict[str, Any]:
-    algorithm = jwt.algorithms.RSAAlgorithm if isinstance(key, rsa.RSAPrivateKey) else jwt.algorithms.ECAlgorithm
+    algorithm = (
+        jwt.algorithms.RSAAlgorithm if isinstance(key, rsa.RSAPrivateKey) else jwt.algorithms.ECAlgorithm
+    )
     return {**json.loads(algorithm.to_jwk(key.public_key())), "kid": kid}
 
 
@@ -50,12 +52,23 @@ def configured(settings: Any) -> None:
 
 def token(key: Any = EHR_KEY, kid: str = "rsa-1", alg: str = "RS384", **overrides: Any) -> str:
     now = int(time.time())
-    claims = {"iss": ISS, "sub": "client-1", "aud": AUD, "iat": now, "exp": now + 240, "jti": str(uuid.uuid4())}
+    claims = {
+        "iss": ISS,
+        "sub": "client-1",
+        "aud": AUD,
+        "iat": now,
+        "exp": now + 240,
+        "jti": str(uuid.uuid4()),
+    }
     return jwt.encode({**claims, **overrides}, key, algorithm=alg, headers={"kid": kid})
 
 
 def searchset(resources: list[dict]) -> dict:
-    return {"resourceType": "Bundle", "type": "searchset", "entry": [{"resource": r, "search": {"mode": "match"}} for r in resources]}
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": r, "search": {"mode": "match"}} for r in resources],
+    }
 
 
 def prefetch_of(bundle: dict) -> dict[str, Any]:
@@ -125,8 +138,10 @@ def test_cards_for_each_vignette_patient(client: Client, name: str, parsed: Any,
         assert card["indicator"] in ("info", "warning", "critical") and len(card["summary"]) <= 140
         assert card["source"]["label"] and "links" not in card  # this patient is not a case here
     flags = [f for f in summary.flags if f.severity in ("stop", "warning")]
-    flag_cards = cards[-len(flags):] if flags else []
-    assert [c["indicator"] for c in flag_cards] == ["critical" if f.severity == "stop" else "warning" for f in flags]
+    flag_cards = cards[-len(flags) :] if flags else []
+    assert [c["indicator"] for c in flag_cards] == [
+        "critical" if f.severity == "stop" else "warning" for f in flags
+    ]
     assert all(f.id in c["source"]["label"] for f, c in zip(flags, flag_cards, strict=True))
     chosen = [o for o in summary.options if o.status in ("recommended", "eligible")]
     if chosen:
@@ -165,13 +180,20 @@ def test_bad_tokens_get_401(client: Client, bad: str) -> None:
         "expired": lambda: token(iat=now - 900, exp=now - 600),
         "wrong audience": lambda: token(aud="https://elsewhere.example.org/cds-services/hcc-tace-review"),
         "unknown issuer": lambda: token(iss="https://other-ehr.example.org"),
-        "no exp": lambda: jwt.encode({"iss": ISS, "aud": AUD, "iat": now, "jti": "j"}, EHR_KEY, algorithm="RS384"),
+        "no exp": lambda: jwt.encode(
+            {"iss": ISS, "aud": AUD, "iat": now, "jti": "j"}, EHR_KEY, algorithm="RS384"
+        ),
         "no token": lambda: "",
         "lives too long": lambda: token(exp=now + 3600),
-        "alg none": lambda: jwt.encode({"iss": ISS, "aud": AUD, "iat": now, "exp": now + 60, "jti": "n"}, None, algorithm="none"),
+        "alg none": lambda: jwt.encode(
+            {"iss": ISS, "aud": AUD, "iat": now, "exp": now + 60, "jti": "n"}, None, algorithm="none"
+        ),
     }
     response = client.post(
-        SERVICE, json.dumps(hook({})), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tokens[bad]()}"
+        SERVICE,
+        json.dumps(hook({})),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {tokens[bad]()}",
     )
     assert response.status_code == 401, bad
     assert "cards" not in response.json()
@@ -203,7 +225,7 @@ def fhir_server(settings: Any) -> Iterator[dict[str, Any]]:
     seen: dict[str, Any] = {"auth": [], "paths": []}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             seen["auth"].append(self.headers.get("Authorization"))
             seen["paths"].append(self.path)
             body = json.dumps(answers.get(self.path, {"resourceType": "OperationOutcome"})).encode()
@@ -227,7 +249,11 @@ def fhir_server(settings: Any) -> Iterator[dict[str, Any]]:
 
 
 def test_without_prefetch_the_service_fetches_from_the_fhir_server(client: Client, fhir_server: dict) -> None:
-    body = hook(None, fhirServer=fhir_server["base"], fhirAuthorization={"access_token": "at-123", "token_type": "Bearer"})
+    body = hook(
+        None,
+        fhirServer=fhir_server["base"],
+        fhirAuthorization={"access_token": "at-123", "token_type": "Bearer"},
+    )
     response = call(client, body)
     assert response.status_code == 200, response.content
     assert response.json()["cards"][0]["summary"].startswith("TACE: ")
@@ -248,7 +274,10 @@ def test_missing_prefetch_without_a_server_is_412_and_a_wrong_hook_400(client: C
 def test_ehr_data_that_cannot_be_read_answer_one_card_saying_why(client: Client) -> None:
     from tests.interop.ehr_bundle import lab
 
-    prefetch = {"patient": {"resourceType": "Patient", "id": "p1"}, "observations": searchset([lab("o1", "1751-7", 38, "mmol/L")])}
+    prefetch = {
+        "patient": {"resourceType": "Patient", "id": "p1"},
+        "observations": searchset([lab("o1", "1751-7", 38, "mmol/L")]),
+    }
     prefetch |= {k: searchset([]) for k in ("conditions", "procedures", "medications")}
     (card,) = call(client, hook(prefetch)).json()["cards"]
     assert card["summary"] == "The EHR's data could not be assessed" and "mmol/L" in card["detail"]

@@ -41,8 +41,15 @@ def test_every_demo_case_exports_a_bundle_the_library_validates(demo, viewer_cli
 def test_labs_carry_loinc_codes_and_ucum_units(demo, viewer_client: Client) -> None:
     case = Case.objects.get(label="HCC-0102")
     bundle = viewer_client.get(f"/api/cases/{case.pk}/fhir").json()
-    labs = [o for o in resources(bundle, "Observation") if o.get("category", [{}])[0].get("coding", [{}])[0].get("code") == "laboratory"]
-    coded = {(o["code"]["coding"][0]["system"], o["code"]["coding"][0]["code"], o["valueQuantity"]["code"]) for o in labs}
+    labs = [
+        o
+        for o in resources(bundle, "Observation")
+        if o.get("category", [{}])[0].get("coding", [{}])[0].get("code") == "laboratory"
+    ]
+    coded = {
+        (o["code"]["coding"][0]["system"], o["code"]["coding"][0]["code"], o["valueQuantity"]["code"])
+        for o in labs
+    }
     assert (c.LOINC, "1975-2", "mg/dL") in coded  # bilirubin
     assert (c.LOINC, "1751-7", "g/dL") in coded  # albumin
     assert (c.LOINC, "6301-6", "{INR}") in coded
@@ -50,20 +57,30 @@ def test_labs_carry_loinc_codes_and_ucum_units(demo, viewer_client: Client) -> N
     conditions = resources(bundle, "Condition")
     assert any(cd["code"] == "25370001" for cond in conditions for cd in cond["code"]["coding"])
     assert resources(bundle, "Procedure"), "TACE sessions are Procedures"
-    responses = [o for o in resources(bundle, "Observation") if o["code"]["coding"][0]["code"] == "mrecist-response"]
+    responses = [
+        o for o in resources(bundle, "Observation") if o["code"]["coding"][0]["code"] == "mrecist-response"
+    ]
     procedure_urls = {e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Procedure"}
     assert responses and all(o["partOf"][0]["reference"] in procedure_urls for o in responses)
-    assert any(c.MCODE in p for r in bundle["entry"] for p in r["resource"].get("meta", {}).get("profile", []))
+    assert any(
+        c.MCODE in p for r in bundle["entry"] for p in r["resource"].get("meta", {}).get("profile", [])
+    )
 
 
-def test_a_signed_decision_adds_its_careplan_and_a_detected_issue_per_flag(demo, viewer_client: Client) -> None:
+def test_a_signed_decision_adds_its_careplan_and_a_detected_issue_per_flag(
+    demo, viewer_client: Client
+) -> None:
     from meetings.models import Decision
 
     decision = Decision.objects.in_force().first()
     assert decision is not None, "the demo data has signed decisions"
     bundle = viewer_client.get(f"/api/cases/{decision.case_id}/fhir").json()
     (plan,) = resources(bundle, "CarePlan")
-    assert plan["category"][0]["coding"][0] == {"system": c.PLAN_SYSTEM, "code": decision.plan, "display": decision.plan_label}
+    assert plan["category"][0]["coding"][0] == {
+        "system": c.PLAN_SYSTEM,
+        "code": decision.plan,
+        "display": decision.plan_label,
+    }
     assert plan["extension"] == [{"url": c.CONCORDANCE_EXTENSION, "valueCode": decision.concordance}]
     flags = decision.assessment_snapshot["flags"]
     issues = resources(bundle, "DetectedIssue")

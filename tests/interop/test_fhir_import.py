@@ -29,7 +29,7 @@ def run_import(tmp_path: Path, bundle: object, *args: str) -> tuple[int, str, st
 
 
 def test_an_ehr_bundle_in_mixed_units_imports_converted(tmp_path: Path) -> None:
-    code, out, err = run_import(tmp_path, ehr_bundle(), "--label", "EHR-1")
+    code, _out, err = run_import(tmp_path, ehr_bundle(), "--label", "EHR-1")
     assert code == 0, err
     case = Case.objects.get(label="EHR-1")
     lab = case.labs.get()
@@ -43,7 +43,7 @@ def test_an_ehr_bundle_in_mixed_units_imports_converted(tmp_path: Path) -> None:
 def test_a_unit_we_do_not_convert_is_refused_naming_the_accepted_ones(tmp_path: Path) -> None:
     bundle = ehr_bundle()
     bundle["entry"].append({"resource": lab("o9", "1920-8", 0.5, "ukat/L")})
-    code, out, err = run_import(tmp_path, bundle, "--label", "EHR-2")
+    code, _out, err = run_import(tmp_path, bundle, "--label", "EHR-2")
     assert code == 2
     assert "entry[7] Observation" in err and "'ukat/L'" in err and "U/L" in err
     assert not Case.objects.exists()
@@ -59,7 +59,9 @@ def test_an_implausible_converted_value_names_the_field(tmp_path: Path) -> None:
 
 def test_unrecognised_and_unmapped_resources_are_all_listed(tmp_path: Path) -> None:
     bundle = ehr_bundle()
-    bundle["entry"].append({"resource": {"resourceType": "Encounter", "status": "finished", "class": {"code": "AMB"}}})
+    bundle["entry"].append(
+        {"resource": {"resourceType": "Encounter", "status": "finished", "class": {"code": "AMB"}}}
+    )
     bundle["entry"].append({"resource": lab("o8", "2160-0", 1.0, "mg/dL")})  # creatinine: not read
     code, _, err = run_import(tmp_path, bundle, "--label", "EHR-4")
     assert code == 2

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.apps import apps
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
