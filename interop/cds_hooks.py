@@ -230,7 +230,7 @@ def summary_cards(summary: Summary, link: str | None) -> list[dict[str, Any]]:
     out = [
         _card(
             f"TACE: {summary.refractoriness}",
-            f"Assessed as of {a.as_of.isoformat()}; step {summary.step_label}.\n\n{criteria}",
+            f"Assessed as of {a.as_of.isoformat()}. Algorithm step {summary.step_label}\n\n{criteria}",
             "info",
             link,
             _source(rule_set),
@@ -262,7 +262,7 @@ def summary_cards(summary: Summary, link: str | None) -> list[dict[str, Any]]:
                 detail,
                 indicator,
                 link,
-                _source(f"{flag.id}: {flag.citation or flag.source}", flag.id),
+                _source(f"{flag.id} ({a.rule_set}): {flag.citation or flag.source}", flag.id),
             )
         )
     return out
