@@ -23,6 +23,7 @@ import jwt
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pydantic import ValidationError
 
 from cases.assessing import assess_facts, today
 from cases.clinical.parse import CaseFormatError
@@ -30,7 +31,8 @@ from cases.clinical.vocab import RULE_SET
 from cases.models import Case
 from cases.presenters import Summary
 from interop import codes as c
-from interop.fhir_import import parse_bundle_data
+from interop.fhir_export import validated
+from interop.fhir_import import library_problems, parse_bundle_data
 from interop.models import UsedToken
 
 SERVICE_ID = "hcc-tace-review"
@@ -39,6 +41,7 @@ MAX_LIFETIME = 300  # seconds: the spec's "exp no more than 5 minutes in the fut
 LEEWAY = 30  # seconds of clock difference tolerated
 FETCH_TIMEOUT = 10
 MAX_FETCH_BYTES = 5_000_000
+MAX_RESOURCES = 20_000  # a long EHR record of labs; beyond it the card says why nothing was assessed
 
 PREFETCH = {
     "patient": "Patient/{{context.patientId}}",
@@ -192,6 +195,14 @@ def cards(resources: list[dict[str, Any]], link: str | None) -> list[dict[str, A
     """The cards for the patient's data: the assessment, or why it could not be made."""
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": r} for r in resources]}
     try:
+        if len(resources) > MAX_RESOURCES:
+            raise CaseFormatError(
+                [f"{len(resources):,} resources; the service reads at most {MAX_RESOURCES:,}"]
+            )
+        try:
+            validated(bundle)  # the reader trusts the shapes the R4B models guarantee
+        except ValidationError as error:
+            raise CaseFormatError(library_problems(error)) from None
         parsed = parse_bundle_data(bundle, today(), lenient=True)
     except CaseFormatError as error:
         lines = "\n".join(f"- {p}" for p in error.problems)

@@ -69,7 +69,7 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _library_problems(error: ValidationError) -> list[str]:
+def library_problems(error: ValidationError) -> list[str]:
     return [
         f"{'.'.join(str(part) for part in e['loc']) or '(bundle)'}: {e['msg']} (FHIR R4 validation)"
         for e in error.errors()[:MAX_PROBLEMS]
@@ -84,7 +84,7 @@ def parse_bundle(raw: bytes | str, today: datetime.date) -> ParsedCase:
     try:
         validated(data)
     except ValidationError as error:
-        raise CaseFormatError(_library_problems(error)) from None
+        raise CaseFormatError(library_problems(error)) from None
     return parse_bundle_data(data, today)
 
 
@@ -167,7 +167,9 @@ class _Reader:
             if kind == "Procedure":
                 continue
             if reader is None or kind not in _READ:
-                self.unmapped(where, f"a {kind} is not something this app reads (not imported)")
+                self.unmapped(
+                    where, f"a resource of type {kind} is not something this app reads (not imported)"
+                )
             else:
                 reader(where, resource)
         if self.patients != 1:

@@ -281,3 +281,28 @@ def test_ehr_data_that_cannot_be_read_answer_one_card_saying_why(client: Client)
     prefetch |= {k: searchset([]) for k in ("conditions", "procedures", "medications")}
     (card,) = call(client, hook(prefetch)).json()["cards"]
     assert card["summary"] == "The EHR's data could not be assessed" and "mmol/L" in card["detail"]
+
+
+def test_resources_the_fhir_library_refuses_answer_one_card_with_its_message(client: Client) -> None:
+    bad = {"resourceType": "Observation", "id": "o1", "status": "final", "valueQuantity": {"value": "lots"}}
+    prefetch = {"patient": {"resourceType": "Patient", "id": "p1"}, "observations": searchset([bad])}
+    prefetch |= {k: searchset([]) for k in ("conditions", "procedures", "medications")}
+    response = call(client, hook(prefetch))
+    assert response.status_code == 200
+    (card,) = response.json()["cards"]
+    assert card["indicator"] == "info" and "FHIR R4 validation" in card["detail"]
+
+
+def test_an_ehr_record_with_data_we_do_not_map_is_still_assessed(client: Client) -> None:
+    from tests.interop.ehr_bundle import ehr_bundle, lab
+
+    resources = [e["resource"] for e in ehr_bundle()["entry"]] + [lab("o8", "2160-0", 1.0, "mg/dL")]
+    by_type = lambda t: searchset([r for r in resources if r["resourceType"] == t])  # noqa: E731
+    prefetch = {
+        "patient": resources[0],
+        "conditions": by_type("Condition"),
+        "observations": by_type("Observation"),
+    }
+    prefetch |= {"procedures": searchset([]), "medications": searchset([])}
+    cards = call(client, hook(prefetch)).json()["cards"]
+    assert cards[0]["summary"].startswith("TACE: ")  # creatinine is passed over, not a refusal
