@@ -113,6 +113,15 @@ class Lab:
     other_codes: tuple[str, ...] = ()  # LOINC codes of the same analyte in another property (µmol/L)
     tumor_marker: bool = False
 
+    @property
+    def system(self) -> str:
+        """LOINC, except for an analyte with our own code (PIVKA-II)."""
+        return LOINC if self.code[0].isdigit() else FINDING
+
+
+# A dated lab draw with no value recorded (kept so that its date is not lost): no code names it.
+LAB_DRAW = {"text": "Laboratory draw"}
+
 
 LABS = (
     Lab(

@@ -84,15 +84,11 @@ class _Builder:
         self.entries.append({"fullUrl": full_url, "resource": resource})
         return full_url
 
-    def observation(self, code: c.Concept | tuple[str, str, str], date: str | None, **body: Any) -> Resource:
-        system, value, display = (
-            (code.system, code.code, code.display) if isinstance(code, c.Concept) else code
-        )
-        out: Resource = {
-            "resourceType": "Observation",
-            "status": "final",
-            "code": concept(system, value, display),
-        }
+    def observation(self, code: c.Concept | dict[str, Any], date: str | None, **body: Any) -> Resource:
+        """An Observation of the patient; ``code`` is one of our concepts or a CodeableConcept."""
+        if isinstance(code, c.Concept):
+            code = concept(code.system, code.code, code.display)
+        out: Resource = {"resourceType": "Observation", "status": "final", "code": code}
         out["subject"] = {"reference": self.patient_ref}
         if date:
             out["effectiveDateTime"] = date
@@ -157,17 +153,13 @@ def _labs(b: _Builder) -> None:
         for lab in c.LABS:
             if row.get(lab.field) is None:
                 continue
-            system = c.LOINC if lab.code[0].isdigit() else c.FINDING
             body = fhir_value(row[lab.field], c.Value("quantity", lab.unit))
-            resource = b.observation((system, lab.code, lab.display), row["date"], category=category, **body)
+            code = concept(lab.system, lab.code, lab.display)
+            resource = b.observation(code, row["date"], category=category, **body)
             b.add(resource, f"lab/{i}/{lab.field}", c.PROFILES["tumor_marker" if lab.tumor_marker else "lab"])
             written = True
         if not written:  # a dated draw with no value still counts as a record of that date
-            b.add(
-                b.observation(("", "", ""), row["date"], category=category, **_absent())
-                | {"code": {"text": "Laboratory draw"}},
-                f"lab/{i}",
-            )
+            b.add(b.observation(c.LAB_DRAW, row["date"], category=category, **_absent()), f"lab/{i}")
 
 
 def _clinical(b: _Builder) -> None:
@@ -184,7 +176,7 @@ def _clinical(b: _Builder) -> None:
 def _imaging(b: _Builder) -> None:
     category = [concept(c.OBSERVATION_CATEGORY, "imaging", "Imaging")]
     for i, row in enumerate(b.doc.get("imaging", [])):
-        code = (c.FINDING, *c.IMAGING_CODE)
+        code = concept(c.FINDING, *c.IMAGING_CODE)
         components = _components(row, c.IMAGING)
         body: dict[str, Any] = {"component": components} if components else _absent()
         b.add(b.observation(code, row["date"], category=category, **body), f"imaging/{i}")

@@ -274,8 +274,9 @@ class _Reader:
                 target[tail or head] = self.value(where, resource, spec.value)
                 return
         for lab in c.LABS:
-            system = c.LOINC if lab.code[0].isdigit() else c.FINDING
-            if _has(code, system, lab.code) or any(_has(code, c.LOINC, other) for other in lab.other_codes):
+            if _has(code, lab.system, lab.code) or any(
+                _has(code, c.LOINC, other) for other in lab.other_codes
+            ):
                 return self.lab(where, resource, lab, date)
         for spec in c.CLINICAL:
             if _has(code, spec.system, spec.code):
@@ -288,12 +289,7 @@ class _Reader:
             )
         if _has(code, c.RESPONSE.system, c.RESPONSE.code):
             return self.response(where, resource, date)
-        if (
-            not _codes(code)
-            and resource.get("dataAbsentReason")
-            and date
-            and (code or {}).get("text") == "Laboratory draw"
-        ):
+        if not _codes(code) and resource.get("dataAbsentReason") and date and code == c.LAB_DRAW:
             self.labs.setdefault(date, {"date": date})
             return None
         self.unmapped(where, f"observation {_describe(code)} is not mapped (not imported)")

@@ -62,3 +62,24 @@ def test_every_vignette_round_trips(path: Path) -> None:
     after = assess_case(stored, as_of=parsed.as_of, proposal=parsed.proposal).assessment.to_dict()
     assert after == before
     assert Case.objects.count() == 1
+
+
+def test_records_with_only_a_date_keep_their_date() -> None:
+    """A dated record with nothing else recorded still exists after the round trip (its date counts:
+    "no endoscopy on record" differs from "an endoscopy, varices not recorded")."""
+    from interop.fhir_import import parse_bundle
+
+    doc = {
+        "format": "hcc-case/1",
+        "as_of": "2026-11-27",
+        "patient": {"label": "D-1"},
+        "labs": [{"date": "2026-11-01"}],
+        "clinical": [{"date": "2026-11-02"}],
+        "imaging": [{"date": "2026-11-03"}],
+        "endoscopies": [{"date": "2026-11-04"}],
+        "tace_sessions": [{"date": "2026-10-01"}, {"date": "2026-10-20", "response": "pending"}],
+        "systemic_therapies": [{"regimen": "sorafenib", "start": "2026-11-05", "outcome": "ongoing"}],
+    }
+    parsed = parse_case_document(doc)
+    again = parse_bundle(json.dumps(case_bundle(doc)), AS_OF)
+    assert again.facts == parsed.facts and again.as_of == parsed.as_of
