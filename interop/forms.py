@@ -9,7 +9,9 @@ from interop.fhir_import import MAX_BYTES
 class FhirUploadForm(forms.Form):
     """A FHIR R4 Bundle from the hospital's EHR (or our own export) to create a case from."""
 
-    bundle = forms.FileField(label="FHIR Bundle (JSON)")
+    bundle = forms.FileField(
+        label="FHIR Bundle (JSON)", error_messages={"required": "choose the FHIR Bundle file to import."}
+    )
     label = forms.CharField(
         label="Case label", max_length=40, required=False, help_text="Only when the Bundle carries none."
     )

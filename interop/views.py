@@ -42,10 +42,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         case, problems = import_bundle(form.cleaned_data["bundle"], form.cleaned_data["label"] or None)
     else:
-        case, problems = (
-            None,
-            [f"{form.fields[f].label}: {e}" for f, errors in form.errors.items() for e in errors],
-        )
+        # Named as the case form's errors are (cases/views/case_form.py): "field: message".
+        case, problems = None, [f"{field}: {e}" for field, errors in form.errors.items() for e in errors]
     if case is not None:
         messages.success(request, f"Case {case.label} created from the FHIR Bundle.")
         return redirect(case)

@@ -48,7 +48,7 @@ def test_a_refused_bundle_lists_its_problems_and_saves_nothing(coordinator_clien
 
 def test_no_file_names_the_field(coordinator_client: Client) -> None:
     response = coordinator_client.post("/cases/new/fhir/", {}, follow=True)
-    assert "FHIR Bundle (JSON): This field is required." in response.content.decode()
+    assert "bundle: choose the FHIR Bundle file to import." in response.content.decode()
 
 
 def test_a_viewer_may_not_upload(viewer_client: Client) -> None:
