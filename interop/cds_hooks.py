@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import urllib.parse
 import urllib.request
 import uuid
@@ -34,6 +35,8 @@ from interop import codes as c
 from interop.fhir_export import validated
 from interop.fhir_import import library_problems, parse_bundle_data
 from interop.models import UsedToken
+
+logger = logging.getLogger(__name__)
 
 SERVICE_ID = "hcc-tace-review"
 ALGORITHMS = ["ES384", "RS384"]  # what CDS Hooks 2.0 lets a client sign with
@@ -67,7 +70,15 @@ def ehrs() -> dict[str, Any]:
     if configured is not None:
         return dict(configured)
     path = getattr(settings, "CDS_HOOKS_EHRS_FILE", "")
-    return json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+    if not path:
+        return {}
+    try:
+        loaded = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        # A broken file switches the service off (404) with an error in the log, never a 500.
+        logger.error("CDS_HOOKS_EHRS_FILE %s cannot be read: %s", path, error)
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def discovery() -> dict[str, Any]:
@@ -112,7 +123,7 @@ def verify(authorization: str, audience: str) -> dict[str, Any]:
                 audience=audience,
                 issuer=issuer,
                 leeway=LEEWAY,
-                options={"require": ["iss", "aud", "exp", "iat", "jti"]},
+                options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
             )
             break
         except jwt.InvalidSignatureError:

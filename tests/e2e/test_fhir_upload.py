@@ -11,12 +11,12 @@ pytestmark = pytest.mark.browser
 
 
 def test_uploading_a_fhir_bundle_creates_the_case_and_shows_its_panel(
-    demo_data, sign_in, tmp_path: Path, screenshot
+    demo_data, sign_in, live_server, tmp_path: Path, screenshot
 ):
     path = tmp_path / "ehr-bundle.json"
     path.write_text(json.dumps(ehr_bundle()))
     page = sign_in("demo-coordinator")
-    page.goto(page.url.rstrip("/").rsplit("/cases", 1)[0] + "/cases/new/")
+    page.goto(f"{live_server.url}/cases/new/")
     page.locator("#fhir-upload summary").click()
     page.set_input_files("input[type=file][name=bundle]", str(path))
     page.fill("input[name=label]", "HCC-FHIR-1")

@@ -306,3 +306,16 @@ def test_an_ehr_record_with_data_we_do_not_map_is_still_assessed(client: Client)
     prefetch |= {"procedures": searchset([]), "medications": searchset([])}
     cards = call(client, hook(prefetch)).json()["cards"]
     assert cards[0]["summary"].startswith("TACE: ")  # creatinine is passed over, not a refusal
+
+
+def test_the_ehrs_come_from_the_configured_file(
+    client: Client, settings: Any, tmp_path: Path, caplog: Any
+) -> None:
+    path = tmp_path / "ehrs.json"
+    path.write_text(json.dumps(settings.CDS_HOOKS_EHRS))
+    settings.CDS_HOOKS_EHRS = None
+    settings.CDS_HOOKS_EHRS_FILE = str(path)
+    assert client.get("/cds-services").status_code == 200
+    path.write_text("{not json")
+    assert client.get("/cds-services").status_code == 404  # off, and said so in the log
+    assert "CDS_HOOKS_EHRS_FILE" in caplog.text
