@@ -246,11 +246,9 @@ def _decision(b: _Builder, decision: SignedDecision) -> None:
             "severity": c.FLAG_SEVERITY.get(flag["severity"], "low"),
             "patient": {"reference": b.patient_ref},
             "identifiedDateTime": assessment.get("as_of", b.as_of),
-            "detail": flag["text"],
+            # The citation is text (a guideline and its trial), not a URI: it goes with the detail.
+            "detail": f"{flag['text']} Source: {flag['citation']}." if flag.get("citation") else flag["text"],
         }
-        if flag.get("citation"):
-            issue["reference"] = f"urn:hcc-tumorboard:source:{uuid.uuid5(_NAMESPACE, flag['citation'])}"
-            issue["mitigation"] = [{"action": {"text": flag["citation"]}}]
         issues.append({"reference": b.add(issue, f"flag/{flag['id']}")})
     activities = [
         {

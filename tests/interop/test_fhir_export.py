@@ -72,8 +72,7 @@ def test_a_signed_decision_adds_its_careplan_and_a_detected_issue_per_flag(
 ) -> None:
     from meetings.models import Decision
 
-    decision = Decision.objects.in_force().first()
-    assert decision is not None, "the demo data has signed decisions"
+    decision = Decision.objects.in_force().get(case__label="HCC-0104")  # a decision with flags
     bundle = viewer_client.get(f"/api/cases/{decision.case_id}/fhir").json()
     (plan,) = resources(bundle, "CarePlan")
     assert plan["category"][0]["coding"][0] == {
@@ -84,7 +83,10 @@ def test_a_signed_decision_adds_its_careplan_and_a_detected_issue_per_flag(
     assert plan["extension"] == [{"url": c.CONCORDANCE_EXTENSION, "valueCode": decision.concordance}]
     flags = decision.assessment_snapshot["flags"]
     issues = resources(bundle, "DetectedIssue")
+    assert len(issues) == len(flags) > 0
     assert [i["code"]["coding"][0]["code"] for i in issues] == [f["id"] for f in flags]
+    assert all(f["citation"] in i["detail"] for f, i in zip(flags, issues, strict=True) if f.get("citation"))
+    assert {i["code"]["coding"][0]["version"] for i in issues} <= {decision.rule_set}
     assert len(plan["activity"]) == len(decision.assessment_snapshot["options"])
 
 
