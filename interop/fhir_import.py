@@ -159,19 +159,25 @@ class _Reader:
             resource = entry.get("resource") or {}
             if resource.get("resourceType") == "Procedure":
                 self.procedure(f"entry[{i}] Procedure", entry, resource)
+        readers = {
+            "Patient": self.patient,
+            "Condition": self.condition,
+            "Observation": self.observation,
+            "MedicationStatement": self.medicationstatement,
+            "CarePlan": self.careplan,
+            "DetectedIssue": self.detectedissue,
+        }
         for i, entry in enumerate(self.entries):
             resource = entry.get("resource") or {}
             kind = resource.get("resourceType")
-            where = f"entry[{i}] {kind}"
-            reader = getattr(self, kind.lower(), None) if isinstance(kind, str) else None
             if kind == "Procedure":
-                continue
-            if reader is None or kind not in _READ:
-                self.unmapped(
-                    where, f"a resource of type {kind} is not something this app reads (not imported)"
-                )
+                continue  # read above
+            reader = readers.get(kind) if isinstance(kind, str) else None
+            if reader is None:
+                text = f"a resource of type {kind} is not something this app reads (not imported)"
+                self.unmapped(f"entry[{i}] {kind}", text)
             else:
-                reader(where, resource)
+                reader(f"entry[{i}] {kind}", resource)
         if self.patients != 1:
             self.problem("entry", f"a case Bundle needs exactly one Patient, found {self.patients}")
         if self.birth_date is not None:
@@ -407,17 +413,6 @@ class _Reader:
             session["response_date"] = date
         session["response"] = self.value(where, resource, c.RESPONSE.value)
         self.components(where, resource, c.RESPONSE_COMPONENTS, session)
-
-
-_READ = {
-    "Patient",
-    "Condition",
-    "Observation",
-    "Procedure",
-    "MedicationStatement",
-    "CarePlan",
-    "DetectedIssue",
-}
 
 
 def _describe(concept: Any) -> str:
