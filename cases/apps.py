@@ -17,9 +17,20 @@ class CasesConfig(AppConfig):
     # Demo data other apps add after the demo cases (`manage.py seed_demo`): callables taking the
     # command's stdout.
     demo_seeders: list[Callable[[Any], None]]
+    # Sections on the new-case page (template names): interop adds the FHIR upload.
+    new_case_sections: list[str]
+    # Case-file formats besides hcc-case/1 JSON, by `--format` name, for export_case and import_case:
+    # exporters take (case pk, as-of date or None) and return the text; importers take (file bytes,
+    # fallback label) and return (label and id of the created case, or None; the problems).
+    # interop adds "fhir".
+    exporters: dict[str, Callable[[int, Any], str]]
+    importers: dict[str, Callable[[bytes, str | None], tuple[Any, list[str]]]]
 
     def __init__(self, app_name: str, app_module: ModuleType | None) -> None:
         super().__init__(app_name, app_module)
         self.case_page_actions = []
         self.case_page_sections = []
         self.demo_seeders = []
+        self.new_case_sections = []
+        self.exporters = {}
+        self.importers = {}

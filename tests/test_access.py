@@ -27,11 +27,14 @@ READ_ONLY = {
     "meetings:decision_snapshot",
     "meetings:followup",
     "meetings:concordance",
+    "interop:fhir_export",
 }
+# Not behind the sign-in: the EHR's signed JWT authenticates each call (tests/interop/test_cds_hooks.py).
+PUBLIC = {"interop:cds_discovery", "interop:cds_service"}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", app_url_names())
+@pytest.mark.parametrize("name", [n for n in app_url_names() if n not in PUBLIC])
 def test_anonymous_requests_are_sent_to_sign_in(client: Client, name: str) -> None:
     url = sample_url(name)
     for response in (client.get(url), client.post(url)):
@@ -47,7 +50,7 @@ def test_admin_requires_staff_sign_in(client: Client) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [n for n in app_url_names() if n not in READ_ONLY])
+@pytest.mark.parametrize("name", [n for n in app_url_names() if n not in READ_ONLY | PUBLIC])
 def test_viewer_cannot_write(viewer_client: Client, name: str) -> None:
     case = CaseFactory(pk=1)
     LabFactory(case=case, pk=1)

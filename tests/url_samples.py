@@ -12,6 +12,7 @@ SAMPLE_KWARGS = {
     "decision_pk": 1,
     "action_pk": 1,
     "attendee_pk": 1,
+    "service_id": "hcc-tace-review",
 }
 
 

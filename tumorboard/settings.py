@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "cases",
     # Adds to the case page and the demo data through cases/apps.py (cases never imports it).
     "meetings",
+    # FHIR export/import and the CDS Hooks service (docs/FHIR.md); may import cases and meetings.
+    "interop",
 ]
 
 MIDDLEWARE = [
@@ -295,3 +297,9 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tumorboard-demo")
+
+# CDS Hooks (interop/cds_hooks.py, docs/operations.md): off unless CDS_HOOKS_EHRS_FILE names a JSON
+# file of the EHRs allowed to call, by issuer: {"<iss>": {"jwks": {"keys": [...]}, "fhir_servers": [...]}}.
+CDS_HOOKS_EHRS_FILE = os.environ.get("CDS_HOOKS_EHRS_FILE", "")
+# The public origin the EHR calls (the JWT's `aud` is this + /cds-services/<id>); default: the request's.
+CDS_HOOKS_BASE_URL = os.environ.get("CDS_HOOKS_BASE_URL", "")

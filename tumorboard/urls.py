@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("cases.urls")),  # /cases/… and /api/cases/…
     # /meetings/…, /followup/ and /reports/concordance/, in the "meetings" namespace.
     path("", include("meetings.urls")),
+    # /api/cases/<id>/fhir, /cases/new/fhir/ and /cds-services, in the "interop" namespace.
+    path("", include("interop.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

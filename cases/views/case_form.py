@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cases.adapters import UnsavedCase, with_records
+from cases.apps import CasesConfig
 from cases.assessing import assess_case
 from cases.caching import cached_panel
 from cases.concurrency import conflict_message, differences
@@ -96,10 +98,16 @@ def _edit_page(request: HttpRequest, case: Case | None) -> HttpResponse:
         "form": case_form,
         "findings": findings,
         "case": case,
+        # What other apps add to the new-case page (cases/apps.py): interop's FHIR upload.
+        "new_case_sections": [] if case else _cases_config().new_case_sections,
         **conflict,
         **_panel_context(case_form, findings, case),
     }
     return render(request, "cases/case_form.html", context, status=409 if conflict else 200)
+
+
+def _cases_config() -> CasesConfig:
+    return cast(CasesConfig, apps.get_app_config("cases"))
 
 
 def _conflict(stale: StaleEdit, case_form: CaseForm, findings: FindingsForm) -> dict[str, Any]:

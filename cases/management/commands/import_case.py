@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from cases.adapters import create_case_from_facts
+from cases.apps import CasesConfig
 from cases.clinical.parse import CaseFormatError, parse_case_json
 from cases.models import Case
 
@@ -20,16 +22,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+")
         parser.add_argument("--label", help="label to use when a file has none (one file only)")
+        importers = cast(CasesConfig, apps.get_app_config("cases")).importers
+        parser.add_argument("--format", choices=["json", *importers], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
         failed = 0
         for name in options["files"]:
-            problems = import_file(Path(name), options.get("label"), self)
+            if options["format"] == "json":
+                problems = import_file(Path(name), options.get("label"), self)
+            else:
+                problems = import_other(Path(name), options, self)
             for problem in problems:
                 self.stderr.write(f"{name}: {problem}")
             failed += bool(problems)
         if failed:
             sys.exit(2)
+
+
+def import_other(path: Path, options: dict[str, Any], command: BaseCommand) -> list[str]:
+    """A file in another format (--format fhir: a FHIR Bundle), read by the app that registered it."""
+    importer = cast(CasesConfig, apps.get_app_config("cases")).importers[options["format"]]
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return [f"cannot read the file: {error.strerror}"]
+    created, problems = importer(raw, options.get("label"))
+    if created:
+        command.stdout.write(f"{path}: created case {created}")
+    return problems
 
 
 def import_file(path: Path, fallback_label: str | None, command: BaseCommand) -> list[str]:
