@@ -11,9 +11,11 @@ from django.views.decorators.http import require_GET
 from cases.adapters import with_records
 from cases.assessing import assess_case
 from cases.clinical.vocab import PROPOSALS
+from cases.permissions import require
 
 
 @require_GET
+@require("view_case")
 def case_assessment(request: HttpRequest, pk: int) -> JsonResponse:
     """`?proposal=KEY` checks a plan (RULES.md §7); `?as_of=YYYY-MM-DD` assesses as of that day (default today)."""
     case = get_object_or_404(with_records(), pk=pk)

@@ -17,6 +17,7 @@ from tumorboard.http import HtmxHttpRequest
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_present(request: HttpRequest, pk: int) -> HttpResponse:
     """Full-screen view for the projector. It polls and follows the coordinator's current item."""
     meeting = get_object_or_404(Meeting, pk=pk)
@@ -24,6 +25,7 @@ def meeting_present(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_poll(request: HttpRequest, pk: int) -> HttpResponse:
     """204 while the display shows the latest version (one indexed read, no engine run);
     otherwise the new stage. A poll is the screen's doing, not the user's: it does not count as
