@@ -85,6 +85,12 @@ def not_in_future(value: datetime.date | None) -> None:
         raise ValidationError(f"{value.isoformat()} is before 1900: check the year", code="ancient_date")
 
 
+def plausible_meeting_time(value: datetime.datetime | None) -> None:
+    """A meeting between 1900 and 2100: year 1 is a typing slip that no time zone can convert."""
+    if value is not None and not 1900 <= value.year <= 2100:
+        raise ValidationError(f"{value:%Y-%m-%d} is not a plausible date for a meeting", code="implausible")
+
+
 # Characters that change how a label looks or reads without being visible: controls (Cc), format
 # characters such as zero-width spaces and bidi overrides (Cf), surrogates (Cs), unassigned (Cn).
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.clinical.proposals import PIT_SEVERITY, STOP
 from cases.models import Case, Status
+from cases.validators import plausible_meeting_time
 from meetings.models import (
     PLAN_CHOICES,
     AgendaItem,
@@ -59,6 +60,7 @@ class MeetingForm(forms.ModelForm[Meeting]):
         super().__init__(*args, **kwargs)
         starts_at = cast(forms.DateTimeField, self.fields["starts_at"])  # from the model's DateTimeField
         starts_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        starts_at.validators = [*starts_at.validators, plausible_meeting_time]
         if self.instance.starts_at:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%dT%H:%M")
 

@@ -81,10 +81,7 @@ def test_access(name: str, role: str, method: str) -> None:
     case = CaseFactory(pk=1)
     LabFactory(case=case, pk=1)
     sample_meeting(case)
-    if role == "anonymous":
-        client = Client()
-    else:
-        client = signed_in(user_with_role(f"user-{role}", ROLES.get(role)))
+    client = Client() if role == "anonymous" else signed_in(user_with_role(f"user-{role}", ROLES.get(role)))
     response = client.get(sample_url(name)) if method == "GET" else client.post(sample_url(name))
     if role in ("anonymous", "no role"):
         expected = 302 if role == "anonymous" else 403

@@ -33,15 +33,15 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as django_timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
 log = logging.getLogger("tumorboard.request")
@@ -114,7 +114,12 @@ class SessionRenewalMiddleware:
 
 
 # Set by a reverse proxy; believed only when the request comes from one (DJANGO_TRUSTED_PROXIES).
-FORWARDED_HEADERS = ("HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+FORWARDED_HEADERS = (
+    "HTTP_X_REAL_IP",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+)
 
 
 def _trusted(address: str) -> bool:
@@ -154,7 +159,11 @@ class SessionLifetimeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        if session is not None and settings.SESSION_COOKIE_NAME in request.COOKIES and "_auth_user_id" in session:
+        if (
+            session is not None
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and "_auth_user_id" in session
+        ):
             now = int(time.time())
             began = session.get("signed_in_at")
             if not isinstance(began, int):
@@ -205,3 +214,23 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response
+
+
+# The largest id any database here stores (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+
+
+class BoundedIdsMiddleware:
+    """Answer 404 for an id in the URL that no table can hold (/cases/99999999999999999999/), instead of
+    the database driver's overflow error (a 500 on SQLite)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any) -> None:
+        if any(isinstance(value, int) and not 0 <= value <= MAX_ID for value in (*args, *kwargs.values())):
+            raise Http404("No such page")
+        return None

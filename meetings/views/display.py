@@ -46,7 +46,7 @@ def meeting_go(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The coordinator's controls: next, previous, or a given agenda item."""
     meeting = get_object_or_404(Meeting, pk=pk)
     step, item = request.POST.get("step"), request.POST.get("item", "")
-    if item.isdigit():
+    if item.isascii() and item.isdigit() and len(item) < 19:  # "²" is a digit to isdigit(), not to int()
         meeting.show(get_object_or_404(AgendaItem, pk=int(item), meeting=meeting))
     elif step in ("next", "previous"):
         meeting.step(1 if step == "next" else -1)
