@@ -120,8 +120,9 @@ def test_forged_forwarding_headers_do_not_evade_the_lock(client: Client) -> None
 def test_behind_a_proxy_the_lock_follows_the_address_the_proxy_reports(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     # What DJANGO_BEHIND_PROXY=true sets: the proxy's X-Real-IP names the client.
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
-    user_with_role("alice", "board member")
     proxy = "10.0.0.254"
+    settings.TRUSTED_PROXIES = [proxy]  # DJANGO_TRUSTED_PROXIES
+    user_with_role("alice", "board member")
     for _ in range(10):
         client.post(
             "/login/",
@@ -158,7 +159,8 @@ def test_throttling_settings() -> None:
 
 def test_sessions_expire_after_12_hours_idle() -> None:
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
+    # The cookie ends with the browser (shared workstations); the server still ends an idle session.
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     # The clock is renewed by tumorboard.middleware.SessionRenewalMiddleware at most once a minute,
     # instead of SESSION_SAVE_EVERY_REQUEST's write on every request.
     assert settings.SESSION_ENGINE == "tumorboard.sessions"

@@ -38,7 +38,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone as django_timezone
 from django.utils.cache import add_never_cache_headers
@@ -164,13 +166,22 @@ class SessionLifetimeMiddleware:
             and settings.SESSION_COOKIE_NAME in request.COOKIES
             and "_auth_user_id" in session
         ):
-            now = int(time.time())
-            began = session.get("signed_in_at")
+            began = session.get(SIGNED_IN_AT)
             if not isinstance(began, int):
-                session["signed_in_at"] = now
-            elif now - began > settings.SESSION_MAX_SECONDS:
+                session[SIGNED_IN_AT] = int(time.time())  # a session from before this check existed
+            elif int(time.time()) - began > settings.SESSION_MAX_SECONDS:
                 logout(request)
         return self.get_response(request)
+
+
+SIGNED_IN_AT = "signed_in_at"
+
+
+@receiver(user_logged_in, dispatch_uid="tumorboard.session_start")
+def _stamp_session_start(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    # Stamped inside login(), so the session row is written once, with the stamp, as it is anyway.
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = int(time.time())
 
 
 # Pages anyone signed in may open without a role: signing in and out (and the admin, which checks
