@@ -75,7 +75,7 @@ def read_number(text: str) -> str:
 class ClinicalFloat(forms.FloatField):
     """A measurement: decimal comma or point, refused with a message when it is not a number."""
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # django-stubs types it as int
         if isinstance(value, str) and value.strip() not in self.empty_values:
             number = float(read_number(value))
             if not math.isfinite(number):
