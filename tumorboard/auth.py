@@ -17,8 +17,8 @@ import functools
 from typing import Any
 
 from django import forms
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
