@@ -196,3 +196,14 @@ def test_free_text_longer_than_its_limit_is_a_message_and_saves_nothing(member_c
     assert "at most 2000 characters" in html
     case.refresh_from_db()
     assert case.contraindication_note == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("as_of", "message"), [("0001-01-01", "before 1900"), (FUTURE, "in the future")])
+def test_the_api_refuses_an_implausible_as_of_date(viewer_client: Client, as_of: str, message: str) -> None:
+    case = refractory_case()
+    response = viewer_client.get(f"/api/cases/{case.pk}/assessment?as_of={as_of}")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        f"as_of: {as_of} is {message}" + (": check the year" if "1900" in message else "")
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
@@ -12,6 +13,7 @@ from cases.adapters import with_records
 from cases.assessing import assess_case
 from cases.clinical.vocab import PROPOSALS
 from cases.permissions import require
+from cases.validators import not_in_future
 
 
 @require_GET
@@ -27,8 +29,11 @@ def case_assessment(request: HttpRequest, pk: int) -> JsonResponse:
     if request.GET.get("as_of"):
         try:
             as_of = datetime.date.fromisoformat(request.GET["as_of"])
+            not_in_future(as_of)  # the same bounds as a finding's date: not after today, not before 1900
         except ValueError:
-            problems.append(f"as_of: {request.GET['as_of']!r} is not a date (YYYY-MM-DD)")
+            problems.append(f"as_of: {request.GET['as_of'][:20]!r} is not a date (YYYY-MM-DD)")
+        except ValidationError as error:
+            problems.append(f"as_of: {error.messages[0]}")
     if problems:
         return JsonResponse({"errors": problems}, status=400)
     assessment = assess_case(case, as_of=as_of, proposal=proposal).assessment
