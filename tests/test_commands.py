@@ -207,3 +207,16 @@ def test_serving_still_requires_a_secret_key(tmp_path: Path) -> None:
         [sys.executable, "-c", "import tumorboard.wsgi"], cwd=ROOT, capture_output=True, text=True, env=env
     )
     assert result.returncode != 0 and "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_assess_refuses_an_integer_of_thousands_of_digits_with_exit_2(tmp_path: Path) -> None:
+    path = _hostile(tmp_path, "huge.json", HOSTILE_FILES["huge-integer"][1](_case_text(tmp_path)))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "assess", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "4300 digits" in result.stderr and "Traceback" not in result.stderr
