@@ -207,3 +207,20 @@ def test_the_api_refuses_an_implausible_as_of_date(viewer_client: Client, as_of:
     assert response.json()["errors"] == [
         f"as_of: {as_of} is {message}" + (": check the year" if "1900" in message else "")
     ]
+
+
+@pytest.mark.django_db
+def test_a_record_the_model_refuses_at_save_is_a_message_not_a_server_error(
+    member_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The net under the forms: should a form ever let through what the model refuses, the page says
+    so and saves nothing (the form's own date check is switched off here to get there)."""
+    import cases.forms.findings
+
+    monkeypatch.setattr(cases.forms.findings, "not_in_future", lambda value: None)
+    case = refractory_case()
+    data = form_data(member_client, case) | {"imaging_date": FUTURE, "nodule_count": "7"}
+    response = member_client.post(f"/cases/{case.pk}/edit/", data)
+    assert response.status_code == 200
+    assert f"Nothing was saved: {FUTURE} is in the future" in response.content.decode()
+    assert not case.imaging.filter(nodule_count=7).exists()

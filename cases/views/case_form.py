@@ -86,7 +86,7 @@ def _save(request: HttpRequest, case_form: CaseForm, findings: FindingsForm) -> 
     except ValidationError as error:
         # A record the model refuses (the forms check the same rules first): nothing is saved, the
         # typed values stay in the form, and the reason is shown on it — never a server error.
-        findings.add_error(None, error)
+        findings.add_error(None, f"Nothing was saved: {'; '.join(error.messages)}")
         return None
     return case
 
