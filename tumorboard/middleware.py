@@ -135,8 +135,8 @@ def _trusted(address: str) -> bool:
 class TrustedProxyMiddleware:
     """Drop forwarding headers (and the configured client-address header) unless the request comes
     from an address in DJANGO_TRUSTED_PROXIES: whoever reaches the app port directly cannot pick
-    the address the sign-in lockout counts, nor claim HTTPS. First in the chain, so that no other
-    middleware has read them yet."""
+    the address the sign-in lockout counts, nor claim HTTPS. Right after the request log (which
+    reads only X-Request-ID), so that no other middleware has read them yet."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -152,8 +152,9 @@ class TrustedProxyMiddleware:
 class SessionLifetimeMiddleware:
     """Sign the user out SESSION_MAX_SECONDS (24 h) after the session began, however active it was.
 
-    The start is stamped on the session's first signed-in request; a session older than the limit is
-    ended before the user is read, so the request goes on as anonymous (to the sign-in page).
+    The start is stamped at sign-in (a session from before this check gets it on its next request);
+    a session older than the limit is ended before the user is read, so the request goes on as
+    anonymous (to the sign-in page).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
