@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from tests.factories import CaseFactory, LabFactory, TaceFactory
@@ -102,9 +103,14 @@ def test_answers_with_patient_data_are_never_stored_by_browsers_or_proxies(membe
         assert "no-store" in control and "private" in control, url
 
 
-def test_the_400_page_of_an_unknown_host_carries_the_security_headers(client: Client) -> None:
+@pytest.mark.parametrize("https_redirect", [False, True])
+def test_the_400_page_of_an_unknown_host_carries_the_security_headers(
+    client: Client, settings, https_redirect: bool
+) -> None:  # type: ignore[no-untyped-def]
+    settings.SECURE_SSL_REDIRECT = https_redirect  # on in production: then the host is checked earlier
     response = client.get("/login/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     # in them) carries the CSP and frame headers too.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tumorboard.middleware.BaselineHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside whitenoise: static files keep their long cache headers; everything else is no-store.
