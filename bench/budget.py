@@ -12,14 +12,14 @@ In one run, on one gunicorn (bench/serve.py: PostgreSQL database `tumorboard_ben
    running, then VACUUM ANALYZE): warms up, then sends `--requests` rounds of four sequential requests,
    interleaved so that all four share the same conditions —
    - `/healthz` (the floor: the whole middleware stack, one `SELECT 1`; no cookie, as a monitor),
-   - the live-panel POST: the unchanged edit form of BENCH-000001 to `/cases/<pk>/preview/`,
-   - the case page `/cases/<pk>/` of BENCH-000001,
+   - the live-panel POST: the unchanged edit form of BENCH-00001 to `/cases/<pk>/preview/`,
+   - the case page `/cases/<pk>/` of BENCH-00001,
    - the meeting display's poll `/meetings/<pk>/present/poll/?v=<current>` (204: no change);
 4. prints the medians and each median's ratio to the median of `/healthz`, and writes them to
    bench/out/budget-<cache>.json. Exit status 1 if a ratio is above the budget (3).
 
 Each request opens its own TCP connection (gunicorn's sync workers close it after the answer), the
-same for every endpoint. BENCH-000001 has 10 lab draws, 3 clinical findings, 4 imaging studies,
+same for every endpoint. BENCH-00001 has 10 lab draws, 3 clinical findings, 4 imaging studies,
 1 endoscopy and 4 TACE sessions at every size.
 """
 
@@ -92,9 +92,9 @@ def sign_in(browser: Browser, username: str, password: str) -> None:
 
 def targets(browser: Browser) -> dict[str, tuple[str, str, dict[str, str] | None, int]]:
     """(method, path, form, expected status) of each measured request."""
-    status, page, _ = browser.request("GET", "/cases/?q=BENCH-000001")
+    status, page, _ = browser.request("GET", "/cases/?q=BENCH-00001")
     found = re.search(r'href="/cases/(\d+)/"', page.decode())
-    assert status == 200 and found, "BENCH-000001 is not on the case list"
+    assert status == 200 and found, "BENCH-00001 is not on the case list"
     pk = int(found.group(1))
     status, page, _ = browser.request("GET", f"/cases/{pk}/edit/")
     assert status == 200, f"edit form: {status}"

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models, transaction
 
 from cases import models as m
 from cases.clinical import facts as f
 from cases.record_kinds import ENGINE_KINDS, LABS, RECORD_KINDS, RecordKind
+from cases.validators import LABEL_MAX, label_problem, normalise_label
 
 PATIENT_FIELDS = ("label", "age", "sex", "weight_kg", "ecog", "etiology")
 # The case's contraindication fields, by their name in the facts.
@@ -155,3 +157,34 @@ def create_case_from_facts(facts: f.CaseFacts, label: str) -> m.Case:
         for row in rows:
             kind.model._default_manager.create(case=case, **model_values(kind.model, row))
     return case
+
+
+def store_imported_case(
+    facts: f.CaseFacts, label_field: str, fallback_label: str | None
+) -> tuple[m.Case | None, list[str]]:
+    """Store a case read from a file (case JSON, a FHIR Bundle): (the case, []) or (None, every
+    problem, each naming the file's field). All or nothing; never an exception for bad content.
+
+    `label_field` is how the file names its label (`patient.label`, `Patient.identifier`). The label
+    is normalised and checked as the case form does (cases/validators.py): pseudonymous, at most
+    LABEL_MAX characters, unique ignoring case.
+    """
+    raw_label = facts.patient.label or fallback_label
+    if not raw_label:
+        return None, [f"{label_field}: a case needs a label to be stored (or give one)"]
+    label = normalise_label(raw_label)
+    problem = label_problem(label) or (
+        f"longer than {LABEL_MAX} characters" if len(label) > LABEL_MAX else None
+    )
+    if problem:
+        return None, [f"{label_field}: {problem}"]
+    if m.Case.objects.filter(label__iexact=label).exists():
+        return None, [f"{label_field}: a case labelled {label!r} already exists"]
+    try:
+        return create_case_from_facts(facts, label), []
+    except ValidationError as error:
+        return None, [
+            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
+        ]
+    except DatabaseError as error:  # e.g. the same label imported at the same moment elsewhere
+        return None, [f"the database refused the case: {str(error)[:120]}"]

@@ -11,9 +11,16 @@ app servers) under a key made of:
   the rows other apps keep about the case, such as the board's decisions (count, and last change
   where they record one);
 - today's date (the assessment and the timeline are "as of today": `assessing.today()`);
-- what the request sent that shapes the answer: the live panel's form values; for the full page,
-  the signed-in user and the browser's CSRF secret (the page carries the user's name and a CSRF
-  token), so a cached page is only ever served to the user and browser it was rendered for.
+- what shapes the answer: the live panel's form values (as a digest); for the full page, the
+  signed-in user and their session (the page carries the user's name and a CSRF token). Nothing the
+  client picks freely is part of a key: the session key is the server's (an unknown one signs no
+  one in), and the browser's CSRF secret is stored *with* the page and compared on a hit, so random
+  `csrftoken` cookies make no new entries (each session has one entry per case), and a cached page
+  is only ever served to the user, session and browser it was rendered for.
+
+Memory is bounded: at most `DJANGO_CACHE_ENTRIES` entries per process (locmem culls the oldest) and
+no answer over MAX_CACHED_BYTES is kept, so a process holds at most entries × 256 kB (≈ 125 MB at the
+default 500; with the text limits a case page is ≈ 45 kB and a panel ≈ 5 kB, so ≈ 25 MB in practice).
 
 Details the page shows from other tables (a decision's meeting date, a signer's name, the user's
 role) are refreshed at the latest after PAGE_SECONDS. A response with pending messages ("Lab
@@ -38,6 +45,7 @@ from cases.record_kinds import RECORD_KINDS
 
 PAGE_SECONDS = 60
 PANEL_SECONDS = 600
+MAX_CACHED_BYTES = 256 * 1024  # larger answers are rendered every time, never kept
 
 
 def other_case_rows() -> list[type[Any]]:
@@ -97,20 +105,23 @@ def cached_page(request: HttpRequest, pk: int, render: Callable[[], HttpResponse
     if state is None:
         return render()  # the view answers 404
 
-    def key() -> str | None:
-        # The browser's CSRF secret (from its cookie, or the one the rendered page just created).
-        secret = request.META.get("CSRF_COOKIE")
-        return _key("case-page", pk, state, today(), request.user.pk, secret) if secret else None
-
-    lookup = key()
-    content = cache.get(lookup) if lookup else None
-    if content is not None:
-        return HttpResponse(content)
+    session_key = request.session.session_key
+    if not session_key:
+        return render()
+    key = _key("case-page", pk, state, today(), request.user.pk, session_key)
+    # The browser's CSRF secret is kept beside the page: the page's tokens are valid for it only.
+    cached = cache.get(key)
+    if isinstance(cached, tuple) and cached[0] == request.META.get("CSRF_COOKIE"):
+        return HttpResponse(cached[1])
     response = render()
-    store = key()
-    if response.status_code == 200 and store and not len(messages.get_messages(request)):
-        cache.set(store, response.content, PAGE_SECONDS)
+    secret = request.META.get("CSRF_COOKIE")  # the browser's, or the one the page just created
+    if _keepable(response) and secret and not len(messages.get_messages(request)):
+        cache.set(key, (secret, response.content), PAGE_SECONDS)
     return response
+
+
+def _keepable(response: HttpResponse) -> bool:
+    return response.status_code == 200 and len(response.content) <= MAX_CACHED_BYTES
 
 
 def cached_panel(request: HttpRequest, pk: int, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -127,6 +138,6 @@ def cached_panel(request: HttpRequest, pk: int, render: Callable[[], HttpRespons
     if content is not None:
         return HttpResponse(content)
     response = render()
-    if response.status_code == 200:
+    if _keepable(response):
         cache.set(key, response.content, PANEL_SECONDS)
     return response

@@ -19,10 +19,14 @@ from cases.models.versioning import Versioned
 V = TypeVar("V", bound=Versioned)
 
 
+MAX_VERSION = 2**31 - 1  # PositiveIntegerField's largest value on every database
+
+
 class VersionedForm(forms.ModelForm[V]):
     """A ModelForm that carries the version it was read at, so a stale save is detected."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Bounded: a forged 20-digit version is a form error, not a database overflow (500).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,10 @@
 - coordinator: creates and edits cases, manages meetings;
 - board member: edits cases, records decisions;
 - viewer: reads only.
+
+Every role reads cases (`view_case`) and meetings (`view_meeting`); a signed-in user in no group
+reads nothing (tumorboard.middleware.RoleRequiredMiddleware answers 403 to every page but signing in
+and out), so removing a user's role removes their access.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "add_case",
         "change_case",
         "view_case",
+        "view_meeting",
         "manage_meetings",
         "record_decision",
         *(f"{verb}_{model}" for model in RECORD_MODEL_NAMES for verb in ("add", "change", "delete", "view")),
@@ -34,10 +39,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     BOARD_MEMBER: [
         "change_case",
         "view_case",
+        "view_meeting",
         "record_decision",
         *(f"{verb}_{model}" for model in RECORD_MODEL_NAMES for verb in ("add", "change", "delete", "view")),
     ],
-    VIEWER: ["view_case", *(f"view_{model}" for model in RECORD_MODEL_NAMES)],
+    VIEWER: ["view_case", "view_meeting", *(f"view_{model}" for model in RECORD_MODEL_NAMES)],
 }
 
 View = Callable[..., HttpResponse]

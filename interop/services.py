@@ -11,9 +11,7 @@ import datetime
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
-from cases.adapters import create_case_from_facts, with_records
+from cases.adapters import store_imported_case, with_records
 from cases.assessing import assess_case, today
 from cases.clinical.parse import CaseFormatError
 from cases.models import Case
@@ -56,14 +54,4 @@ def import_bundle(raw: bytes, fallback_label: str | None = None) -> tuple[Case |
         parsed = parse_bundle(raw, today())
     except CaseFormatError as error:
         return None, error.problems
-    label = parsed.facts.patient.label or fallback_label
-    if not label:
-        return None, ["Patient.identifier: the Bundle carries no case label (give one)"]
-    if Case.objects.filter(label=label).exists():
-        return None, [f"Patient.identifier: a case labelled {label!r} already exists"]
-    try:
-        return create_case_from_facts(parsed.facts, label), []
-    except ValidationError as error:
-        return None, [
-            f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages
-        ]
+    return store_imported_case(parsed.facts, "Patient.identifier", fallback_label)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -11,22 +9,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.adapters import with_records
 from cases.permissions import require
+from cases.views.api import as_of_from
 from interop.forms import FhirUploadForm
 from interop.services import case_fhir, import_bundle
 
 
 @require_GET
+@require("view_case")
 def case_bundle(request: HttpRequest, pk: int) -> JsonResponse:
     """`?as_of=YYYY-MM-DD` as the assessment API; the Bundle is validated before it is sent."""
     case = get_object_or_404(with_records(), pk=pk)
-    as_of = None
-    if request.GET.get("as_of"):
-        try:
-            as_of = datetime.date.fromisoformat(request.GET["as_of"])
-        except ValueError:
-            return JsonResponse(
-                {"errors": [f"as_of: {request.GET['as_of']!r} is not a date (YYYY-MM-DD)"]}, status=400
-            )
+    as_of, problems = as_of_from(request)
+    if problems:
+        return JsonResponse({"errors": problems}, status=400)
     bundle = case_fhir(case, as_of)
     return JsonResponse(
         bundle, content_type="application/fhir+json", json_dumps_params={"ensure_ascii": False}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases.clinical.proposals import PIT_SEVERITY, STOP
 from cases.concurrency import VersionedForm
 from cases.models import Case, Status
+from cases.validators import NOTE_MAX, plausible_meeting_time
 from meetings.models import (
     PLAN_CHOICES,
     AgendaItem,
@@ -62,6 +63,7 @@ class MeetingForm(forms.ModelForm[Meeting]):
         super().__init__(*args, **kwargs)
         starts_at = cast(forms.DateTimeField, self.fields["starts_at"])  # from the model's DateTimeField
         starts_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        starts_at.validators = [*starts_at.validators, plausible_meeting_time]
         if self.instance.starts_at:
             self.initial["starts_at"] = timezone.localtime(self.instance.starts_at).strftime("%Y-%m-%dT%H:%M")
 
@@ -105,6 +107,19 @@ class AttendeeForm(forms.ModelForm[Attendee]):
         return data
 
 
+# The longest agenda a meeting takes (README "Limits"): its minutes PDF renders in under 5 s even
+# with every text at its limit (tests/test_hostile_minutes.py).
+MAX_AGENDA_ITEMS = 25
+
+
+def agenda_room(meeting: Meeting, adding: int) -> None:
+    """Refuse adding cases beyond MAX_AGENDA_ITEMS."""
+    if meeting.items.count() + adding > MAX_AGENDA_ITEMS:
+        raise forms.ValidationError(
+            f"An agenda holds at most {MAX_AGENDA_ITEMS} cases; this meeting has {meeting.items.count()}."
+        )
+
+
 class AgendaCasesForm(forms.Form):
     """Several open cases at once, from the case list of the meeting's "Add cases" page."""
 
@@ -118,6 +133,12 @@ class AgendaCasesForm(forms.Form):
         if query:
             cases = cases.filter(label__icontains=query)
         cast(forms.ModelMultipleChoiceField, self.fields["cases"]).queryset = cases.order_by("label")
+        self.meeting = meeting
+
+    def clean_cases(self) -> Any:
+        cases = self.cleaned_data["cases"]
+        agenda_room(self.meeting, len(cases))
+        return cases
 
 
 class AddToMeetingForm(forms.Form):
@@ -125,7 +146,10 @@ class AddToMeetingForm(forms.Form):
 
     meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), empty_label=None)
     question = forms.CharField(
-        label="Question for the board", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Question for the board",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=NOTE_MAX,
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -138,6 +162,11 @@ class AddToMeetingForm(forms.Form):
             .exclude(items__decisions__signed_at__isnull=False)  # as is one with a signed decision
         )
         cast(forms.ModelChoiceField, self.fields["meeting"]).queryset = upcoming.order_by("starts_at")
+
+    def clean_meeting(self) -> Meeting:
+        meeting: Meeting = self.cleaned_data["meeting"]
+        agenda_room(meeting, 1)
+        return meeting
 
 
 class QuestionForm(forms.ModelForm[AgendaItem]):

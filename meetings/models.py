@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import F, Max, Prefetch, Q
 from django.urls import reverse
@@ -27,8 +28,13 @@ from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
 from cases.models import Case
 from cases.models.versioning import Versioned
+from cases.validators import NOTE_MAX
 from meetings.concordance import CONCORDANT, DEVIATING, OTHER_PLAN, Concordance, as_proposal
 from meetings.quorum import Quorum, quorum
+
+# Free text has a limit, in the forms and in the model (README "Limits"); TextField's max_length
+# sizes the form field only, so the validator makes the model refuse longer text too.
+NOTE_LIMIT: dict[str, Any] = {"max_length": NOTE_MAX, "validators": [MaxLengthValidator(NOTE_MAX)]}
 
 
 class Specialty(models.TextChoices):
@@ -350,7 +356,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(default=0)
-    question = models.TextField("question for the board", blank=True)
+    question = models.TextField("question for the board", blank=True, **NOTE_LIMIT)
     history = HistoricalRecords(table_name="cases_historicalagendaitem")
 
     objects = AgendaItemQuerySet.as_manager()
@@ -459,12 +465,12 @@ class Decision(Versioned):
     )
     plan = models.CharField("plan", max_length=40, choices=PLAN_CHOICES)
     plan_other = models.CharField("plan in words", max_length=200, blank=True)
-    rationale = models.TextField(blank=True)
+    rationale = models.TextField(blank=True, **NOTE_LIMIT)
     deviation_reason = models.CharField(
         "reason for deviating", max_length=20, choices=DeviationReason.choices, blank=True
     )
-    deviation_note = models.TextField("about the deviation", blank=True)
-    dissent = models.TextField("dissenting opinions", blank=True)
+    deviation_note = models.TextField("about the deviation", blank=True, **NOTE_LIMIT)
+    dissent = models.TextField("dissenting opinions", blank=True, **NOTE_LIMIT)
     next_review = models.DateField("next review", null=True, blank=True)
     acknowledged_flags = models.JSONField(default=list, blank=True, editable=False)
     concordance = models.CharField(
@@ -490,7 +496,9 @@ class Decision(Versioned):
     assessment_snapshot = models.JSONField(null=True, blank=True, editable=False)
     # Whether the quorum was met when it was signed, and if not, the board's reason for signing anyway.
     quorum_met = models.BooleanField(null=True, blank=True, editable=False)
-    quorum_reason = models.TextField("reason for signing without quorum", blank=True, editable=False)
+    quorum_reason = models.TextField(
+        "reason for signing without quorum", blank=True, editable=False, **NOTE_LIMIT
+    )
     history = HistoricalRecords(table_name="cases_historicaldecision")
 
     objects = DecisionManager()

@@ -27,7 +27,7 @@ def test_a_whole_measurement_is_shown_without_decimals() -> None:
 def test_a_form_field_keeps_the_models_plausible_range() -> None:
     field = clinical_formfield(m.LabResult._meta.get_field("inr"), required=False)
     assert field is not None and field.clean("1.2") == 1.2
-    with pytest.raises(ValidationError, match="inr: 99 is outside"):
+    with pytest.raises(ValidationError, match="INR: 99 is outside"):
         field.clean("99")
 
 

@@ -28,7 +28,7 @@ def test_inline_invalid_form_stays_in_place(member_client: Client) -> None:
     response = member_client.post(f"/cases/{case.pk}/labs/add/", {"date": "", "inr": "99"}, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "HX-Trigger" not in response
-    assert "inr: 99 is outside 0.5–15" in html and html.lstrip().startswith("<form")
+    assert "INR: 99 is outside 0.5–15" in html and html.lstrip().startswith("<form")
 
 
 def test_timeline_endpoint_renders_the_picture(viewer_client: Client) -> None:

@@ -92,7 +92,7 @@ def test_impossible_albumin_is_named_in_the_panel(member_client: Client) -> None
     case = refractory_case()
     html = preview(member_client, case, albumin_g_dl="35")
     assert "Cannot assess" in html
-    assert "albumin_g_dl: 35 is outside 0.5–7 g/dL" in html
+    assert "Albumin (g/dL): 35 is outside 0.5–7 g/dL" in html
     assert 'data-regimen="' not in html
     assert not m.LabResult.objects.filter(albumin_g_dl=35).exists()
 
@@ -151,7 +151,7 @@ def test_findings_without_a_date_are_refused(coordinator_client: Client) -> None
     response = coordinator_client.post(
         "/cases/new/", {"label": "N-2", "status": "open", "albumin_g_dl": "3.5"}
     )
-    assert "labs_date: enter the date of these findings" in response.content.decode()
+    assert "Latest labs — date: enter the date of these findings" in response.content.decode()
     assert not m.Case.objects.filter(label="N-2").exists()
 
 

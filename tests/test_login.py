@@ -120,8 +120,9 @@ def test_forged_forwarding_headers_do_not_evade_the_lock(client: Client) -> None
 def test_behind_a_proxy_the_lock_follows_the_address_the_proxy_reports(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     # What DJANGO_BEHIND_PROXY=true sets: the proxy's X-Real-IP names the client.
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
-    user_with_role("alice", "board member")
     proxy = "10.0.0.254"
+    settings.TRUSTED_PROXIES = [proxy]  # DJANGO_TRUSTED_PROXIES
+    user_with_role("alice", "board member")
     for _ in range(10):
         client.post(
             "/login/",
@@ -158,7 +159,8 @@ def test_throttling_settings() -> None:
 
 def test_sessions_expire_after_12_hours_idle() -> None:
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
+    # The cookie ends with the browser (shared workstations); the server still ends an idle session.
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     # The clock is renewed by tumorboard.middleware.SessionRenewalMiddleware at most once a minute,
     # instead of SESSION_SAVE_EVERY_REQUEST's write on every request.
     assert settings.SESSION_ENGINE == "tumorboard.sessions"
@@ -229,3 +231,68 @@ def test_the_display_poll_does_not_keep_an_idle_session_alive(client: Client) ->
     assert _session_row(client).expire_date == before  # the screen polled; the user did nothing
     client.get("/cases/")
     assert _session_row(client).expire_date > before  # a person's request renews it
+
+
+@pytest.mark.django_db
+def test_a_direct_client_cannot_choose_its_address_behind_a_proxy(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    """With DJANGO_BEHIND_PROXY, X-Real-IP is believed only from DJANGO_TRUSTED_PROXIES: a client
+    reaching the app port directly is counted by its own address, whatever it sends."""
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
+    settings.TRUSTED_PROXIES = ["10.0.0.254"]
+    user_with_role("alice", "board member")
+    for n in range(10):
+        client.post(
+            "/login/",
+            {"username": "alice", "password": "wrong"},
+            REMOTE_ADDR="192.0.2.7",
+            HTTP_X_REAL_IP=f"198.51.100.{n}",
+        )
+    response = client.post(
+        "/login/",
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.7",
+        HTTP_X_REAL_IP="198.51.100.99",
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("length", [151, 256, 1_000_000])
+def test_an_overlong_username_is_refused_before_throttling(client: Client, length: int) -> None:
+    response = sign_in(client, "a" * length, "wrong")
+    assert response.status_code == 200
+    assert "150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()  # nothing stored, nothing counted
+
+
+@pytest.mark.django_db
+def test_a_session_ends_24_hours_after_sign_in_however_active(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    user_with_role("alice", "board member")
+    assert sign_in(client, "alice", PASSWORD).status_code == 302
+    assert client.get("/cases/").status_code == 200
+    session = client.session
+    session["signed_in_at"] -= settings.SESSION_MAX_SECONDS + 1
+    session.save()
+    response = client.get("/cases/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert not signed_in(client)
+
+
+def test_session_defaults() -> None:
+    assert settings.SESSION_MAX_SECONDS == 24 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_ends_with_the_browser(client: Client) -> None:
+    user_with_role("alice", "board member")
+    response = sign_in(client, "alice", PASSWORD)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]
+
+
+@pytest.mark.django_db
+def test_an_overlong_username_is_refused_by_the_admin_sign_in_too(client: Client) -> None:
+    response = sign_in(client, "a" * 300, "wrong", url="/admin/login/")
+    assert response.status_code == 200 and "150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()

@@ -29,7 +29,7 @@ def test_bad_value_is_shown_on_the_form_and_nothing_saved(member_client: Client)
     case = CaseFactory()
     response = member_client.post(f"/cases/{case.pk}/labs/add/", {"date": today(), "albumin_g_dl": "35"})
     assert response.status_code == 200
-    assert "albumin_g_dl: 35 is outside 0.5–7 g/dL" in response.content.decode()
+    assert "Albumin (g/dL): 35 is outside 0.5–7 g/dL" in response.content.decode()
     assert not m.LabResult.objects.exists()
 
 
@@ -81,7 +81,7 @@ def test_case_create_and_edit(coordinator_client: Client) -> None:
     response = coordinator_client.post(
         f"/cases/{case.pk}/edit/", {"label": "KJ-7", "ecog": "9", "status": "open"}
     )
-    assert "ecog: 9 is outside 0–4" in response.content.decode()
+    assert "ECOG performance status: 9 is outside 0–4" in response.content.decode()
     case.refresh_from_db()
     assert case.ecog == 1
 

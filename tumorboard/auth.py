@@ -16,7 +16,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -66,3 +69,25 @@ class PermissionBackend(ModelBackend):
                 cursor.execute(_permissions_sql(), [user_obj.pk, user_obj.pk])
                 user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
         return user_obj._perm_cache
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than the field before anything else sees it.
+
+    AuthenticationForm only sizes the input; without this, a 1 MB username reached the backends and
+    django-axes stored it with each failure (and on PostgreSQL, over 255 characters, failed with 500).
+    A refused username never reaches authenticate(), so it is neither counted nor stored.
+    """
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username") or ""
+        limit = User._meta.get_field("username").max_length or 150
+        if len(username) > limit:
+            raise forms.ValidationError(f"A username has at most {limit} characters.", code="max_length")
+        return username
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, with the same refusal of an overlong username."""
+
+    clean_username = SignInForm.clean_username

@@ -5,7 +5,9 @@ debug off the secure defaults (HTTPS redirect, secure cookies, HSTS) are on; eac
 a TLS-terminating proxy or a local benchmark over plain HTTP.
 """
 
+import ipaddress
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,10 +51,14 @@ def envint(name: str, default: int) -> int:
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# A secret is needed only where something is signed: sessions, CSRF tokens, i.e. when serving.
+# Without one, the command line (assess, export_case, …) runs with a throwaway key, and serving
+# refuses to start (tumorboard/wsgi.py, which runserver and gunicorn both load).
+SECRET_KEY_REQUIRED_TO_SERVE = not SECRET_KEY and not DEBUG
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-used-with-debug-on"
+    SECRET_KEY = (
+        "insecure-development-key-only-used-with-debug-on" if DEBUG else "unset-" + secrets.token_urlsafe(40)
+    )
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -82,18 +88,31 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its line covers every other middleware's time and final status (tumorboard/middleware.py).
     "tumorboard.middleware.RequestLogMiddleware",
+    # Before anything reads X-Real-IP / X-Forwarded-*: only a trusted proxy may set them.
+    "tumorboard.middleware.TrustedProxyMiddleware",
+    # Outside SecurityMiddleware and CommonMiddleware, so that the 400 of an unknown host (raised
+    # in them) carries the CSP and frame headers too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tumorboard.middleware.BaselineHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside whitenoise: static files keep their long cache headers; everything else is no-store.
+    "tumorboard.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Renews the 12 h idle clock at most once a minute instead of on every request (tumorboard/middleware.py).
     "tumorboard.middleware.SessionRenewalMiddleware",
+    # Ends a session 24 h after it began, active or not (before the user is read from it).
+    "tumorboard.middleware.SessionLifetimeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A signed-in user without a role reads nothing (403), whatever the view.
+    "tumorboard.middleware.RoleRequiredMiddleware",
+    # An id in the URL too large for any table is a 404, not a database overflow.
+    "tumorboard.middleware.BoundedIdsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
@@ -210,6 +229,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+# Addresses (or networks, e.g. 10.0.0.0/24) of the reverse proxies whose X-Real-IP / X-Forwarded-*
+# headers are believed; from anyone else they are dropped (tumorboard.middleware.TrustedProxyMiddleware).
+TRUSTED_PROXIES = envlist("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1" if BEHIND_PROXY else "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A load balancer's health check may speak plain HTTP to the app server directly.
@@ -226,6 +255,11 @@ SESSION_COOKIE_AGE = envint("DJANGO_SESSION_SECONDS", 12 * 3600)
 SESSION_ENGINE = "tumorboard.sessions"
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = envint("DJANGO_SESSION_RENEW_SECONDS", 60)
+# Shared workstations: the session cookie lasts until the browser closes (the idle limit above
+# still holds on the server); DJANGO_SESSION_BROWSER_CLOSE=false keeps it for the idle limit instead.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("DJANGO_SESSION_BROWSER_CLOSE", True)
+# However active, a session ends this long after it began (tumorboard.middleware.SessionLifetimeMiddleware).
+SESSION_MAX_SECONDS = envint("DJANGO_SESSION_MAX_SECONDS", 24 * 3600)
 
 # Sign-in throttling (django-axes): 10 failed passwords for one username from one IP address lock
 # that pair for 15 minutes; other users on the same IP and the same user elsewhere can still sign

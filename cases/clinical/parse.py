@@ -480,6 +480,8 @@ def loads_case_json(text: str | bytes) -> object:
         raise CaseFormatError([f"(document): invalid JSON: {exc}"]) from None
     except (UnicodeDecodeError, RecursionError) as exc:
         raise CaseFormatError([f"(document): unreadable JSON: {exc}"]) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits (Python's conversion limit)
+        raise CaseFormatError([f"(document): unreadable JSON: {str(exc)[:120]}"]) from None
 
 
 def parse_case_json(text: str | bytes) -> ParsedCase:

@@ -11,7 +11,8 @@ from cases import models as m
 from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
 from cases.concurrency import VersionedForm
-from cases.forms.fields import MeasurementInput, YesNoUnknown
+from cases.forms.fields import YesNoUnknown, clinical_formfield
+from cases.validators import label_problem, normalise_label
 
 
 class CaseForm(VersionedForm[m.Case]):
@@ -34,15 +35,28 @@ class CaseForm(VersionedForm[m.Case]):
             "contraindication_immunotherapy": YesNoUnknown,
             "contraindication_bevacizumab": YesNoUnknown,
         }
-        widgets = {
-            "contraindication_note": forms.Textarea(attrs={"rows": 2}),
-            "weight_kg": MeasurementInput(attrs={"step": "any"}),
-        }
+        widgets = {"contraindication_note": forms.Textarea(attrs={"rows": 2})}
+        # Numbers read as on the findings (decimal comma, messages with the label and unit).
+        formfield_callback = clinical_formfield
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_label(self) -> str:
+        """The label as it will be stored (normalised), refused if another case has it in any case or
+        look-alike spelling; the database's constraint holds the same rule."""
+        label = normalise_label(self.cleaned_data.get("label") or "")
+        problem = label_problem(label)
+        if problem:
+            raise forms.ValidationError(problem)
+        others = m.Case.objects.exclude(pk=self.instance.pk) if self.instance.pk else m.Case.objects.all()
+        if others.filter(label__iexact=label).exists():
+            raise forms.ValidationError(
+                f"a case labelled {label!r} already exists (case and look-alikes ignored)"
+            )
+        return label
 
     def patient_fields(self) -> list[forms.BoundField]:
         """The short patient fields, laid out in columns; the note gets the full width below them."""

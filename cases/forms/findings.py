@@ -27,10 +27,12 @@ from django.db import transaction
 
 from cases import models as m
 from cases.adapters import RecordChange, model_values
+from cases.concurrency import MAX_VERSION
 from cases.forms.fields import clinical_formfield
 from cases.models.records import DatedRecord
 from cases.models.versioning import StaleEdit
 from cases.record_kinds import CASE_FORM_KINDS, CaseFormBlock, RecordKind
+from cases.validators import not_in_future
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,18 +59,23 @@ class FindingsForm(forms.Form):
     def __init__(self, *args: Any, case: m.Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.previous: dict[str, Any] = {}  # the record each block shows, by facts key
+        self.error_labels: dict[str, str] = {}  # how an error names a field where its label is ambiguous
         self.dates: dict[str, set[datetime.date]] = {}  # dates that already hold a record, per kind
         for kind in CASE_FORM_KINDS:
             key = kind.facts_key
             # The version of the record this block was filled from: a stale save is refused.
             self.fields[f"{key}_version"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, min_value=1
+                widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
             )
+            # Checked as the record's own date is (not in the future, not before 1900): a date the
+            # model would refuse must be a message here, never an error at save.
             self.fields[_block(kind).date_input] = forms.DateField(
                 label="Date",
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                validators=[not_in_future],
             )
+            self.error_labels[_block(kind).date_input] = f"{_block(kind).title} — date"
             for name in kind.finding_fields:
                 field = clinical_formfield(kind.model._meta.get_field(name), required=False)
                 assert field is not None
@@ -107,14 +114,15 @@ class FindingsForm(forms.Form):
         for kind in CASE_FORM_KINDS:
             date_input, previous = _block(kind).date_input, self.previous[kind.facts_key]
             has_values = any(cleaned.get(name) not in (None, "") for name in kind.finding_fields)
-            if has_values and cleaned.get(date_input) is None and previous is None:
-                self.add_error(date_input, f"{date_input}: enter the date of these findings")
+            refused = date_input in self.errors  # a date typed but refused has its message already
+            if has_values and cleaned.get(date_input) is None and previous is None and not refused:
+                self.add_error(date_input, "enter the date of these findings")
             date, taken = cleaned.get(date_input), self.dates[kind.facts_key]
             if date is not None and date != (previous.date if previous else None) and date in taken:
                 # Moving the block onto an older record's date would overwrite that record unseen.
                 self.add_error(
                     date_input,
-                    f"{date_input}: there is already a record of this kind on {date}; edit it on the case page",
+                    f"there is already a record of this kind on {date}; edit it on the case page",
                 )
         return cleaned
 
@@ -146,7 +154,7 @@ class FindingsForm(forms.Form):
                 date_input = _block(change.kind).date_input
                 self.add_error(
                     date_input,
-                    f"{date_input}: an empty date only previews the case without the record of "
+                    f"an empty date only previews the case without the record of "
                     f"{change.previous_date}; to remove that record, delete it on the case page.",
                 )
                 return True

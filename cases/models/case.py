@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from cases.models.versioning import Versioned
-from cases.validators import PlausibleRange
+from cases.validators import LABEL_MAX, NOTE_MAX, PlausibleRange, normalise_label, pseudonymous_label
 
 
 class Sex(models.TextChoices):
@@ -36,7 +40,10 @@ class Case(Versioned):
     """One patient discussed by the board, known only by a pseudonymous label."""
 
     label = models.CharField(
-        max_length=40, unique=True, help_text="Pseudonymous label shown on every screen (never a name)."
+        max_length=LABEL_MAX,
+        unique=True,
+        validators=[pseudonymous_label],
+        help_text="Pseudonymous label shown on every screen (never a name).",
     )
     age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[PlausibleRange("age")])
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
@@ -59,7 +66,9 @@ class Case(Versioned):
     contraindication_bevacizumab = yes_no_unknown(
         "contraindication to bevacizumab", "e.g. recent bleeding, uncontrolled hypertension"
     )
-    contraindication_note = models.TextField("contraindication note", blank=True)
+    contraindication_note = models.TextField(
+        "contraindication note", blank=True, max_length=NOTE_MAX, validators=[MaxLengthValidator(NOTE_MAX)]
+    )
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -67,6 +76,22 @@ class Case(Versioned):
 
     class Meta:
         ordering = ["label"]
+        constraints = [
+            # Labels that differ only in case are one patient's label twice (the model normalises
+            # look-alike characters before saving; validators keep labels ASCII, so lower = casefold).
+            models.UniqueConstraint(
+                Lower("label"),
+                name="case_label_unique_ignoring_case",
+                violation_error_message="A case with this label already exists (labels are compared "
+                "ignoring case, spaces and look-alike characters).",
+            )
+        ]
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Normalised before anything checks it: the stored label is the one the checks saw.
+        if isinstance(self.label, str):
+            self.label = normalise_label(self.label)
+        super().clean_fields(exclude=exclude)
 
     def __str__(self) -> str:
         return self.label

@@ -13,6 +13,7 @@ from typing import Any, cast
 from django import forms
 from django.apps import apps
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,13 +54,17 @@ def _panel_context(case_form: CaseForm, findings: FindingsForm, case: Case | Non
 
 
 def _error_lines(*forms: Any) -> list[str]:
-    """One line per problem, each naming the field (model messages already start with it)."""
+    """One line per problem, each naming the field by the label the user sees ("cannot assess:
+    Albumin (g/dL): 35 is outside 0.5–7 g/dL …"); messages that already name it are left as they are."""
     lines = []
     for form in forms:
         for field, errors in form.errors.items():
+            label = getattr(form, "error_labels", {}).get(field) or (
+                str(form[field].label) if field in form.fields else field
+            )
             for error in errors:
-                named = error.startswith(f"{field}:") or field == "__all__"
-                lines.append(error if named else f"{field}: {error}")
+                named = field == "__all__" or error.startswith((f"{label}:", f"{field}:"))
+                lines.append(error if named else f"{label}: {error}")
     return lines
 
 
@@ -70,13 +75,21 @@ def _save(request: HttpRequest, case_form: CaseForm, findings: FindingsForm) -> 
     changes = findings.changes()
     if findings.refuse_removals(changes):
         return None
-    with transaction.atomic():
-        # An untouched case is not re-saved: its version moves only when its own fields change,
-        # so a colleague editing only the labs does not collide with one editing the patient.
-        case = (
-            case_form.save() if case_form.has_changed() or not case_form.instance.pk else case_form.instance
-        )
-        save_changes(case, changes)
+    try:
+        with transaction.atomic():
+            # An untouched case is not re-saved: its version moves only when its own fields change,
+            # so a colleague editing only the labs does not collide with one editing the patient.
+            case = (
+                case_form.save()
+                if case_form.has_changed() or not case_form.instance.pk
+                else case_form.instance
+            )
+            save_changes(case, changes)
+    except ValidationError as error:
+        # A record the model refuses (the forms check the same rules first): nothing is saved, the
+        # typed values stay in the form, and the reason is shown on it — never a server error.
+        findings.add_error(None, f"Nothing was saved: {'; '.join(error.messages)}")
+        return None
     return case
 
 

@@ -28,6 +28,7 @@ from cases.forms.records import record_form_class
 from cases.models import Case, LabResult, Status, TaceSession
 from cases.models.records import CaseRecord
 from cases.models.versioning import StaleEdit
+from cases.permissions import require
 from cases.record_kinds import RecordKind, kind_for_slug
 from cases.record_tables import record_tables
 from cases.views.case_form import PANEL
@@ -37,6 +38,7 @@ CASES_PER_PAGE = 50
 
 
 @require_GET
+@require("view_case")
 def case_list(request: HttpRequest) -> HttpResponse:
     # Correlated sub-selects, evaluated only for the 50 rows shown: a join-and-group over every
     # case's sessions and labs made the list O(number of cases) (docs/performance.md).
@@ -77,6 +79,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@require("view_case")
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """All the case's data, its current assessment and its TACE timeline."""
 
@@ -101,6 +104,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("view_case")
 def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored case's panel, re-fetched on the case page after a record changes."""
     summary = assess_case(get_object_or_404(with_records(), pk=pk)).summary
@@ -108,6 +112,7 @@ def case_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("view_case")
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """The TACE timeline, re-fetched on the case page after a record changes."""
     assessed = assess_case(get_object_or_404(with_records(), pk=pk))
@@ -200,6 +205,7 @@ def record_delete(request: HtmxHttpRequest, pk: int, kind: str, record_pk: int) 
 
 
 @require_GET
+@require("view_case")
 def rule_catalogue(request: HttpRequest) -> HttpResponse:
     """The rule book for users, generated from the same catalogue the engine cites."""
     context = {"rules": RULES.values(), "rule_set": RULE_SET, "changes": CHANGES}

@@ -12,10 +12,12 @@ from cases.assessing import assess_case
 from cases.charts import algorithm_diagram, timeline
 from cases.clinical.vocab import PROPOSALS
 from cases.forms.case import ProposalForm
+from cases.permissions import require
 from tumorboard.http import HtmxHttpRequest
 
 
 @require_GET
+@require("view_case")
 def recommendation(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The algorithm with the patient's position, the ranked options and every flag; `?proposal=` checks a plan."""
     case = get_object_or_404(with_records(), pk=pk)

@@ -41,6 +41,7 @@ MANAGE = "meetings.manage_meetings"
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.annotate(
         case_count=Count("items", distinct=True),
@@ -84,6 +85,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendees and quorum, and the agenda with each case's readiness and decision."""
     meeting = get_object_or_404(Meeting, pk=pk)

@@ -208,6 +208,7 @@ def decision_check(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("meetings.view_meeting")
 def decision_detail(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     """A decision as recorded; once signed, with the snapshot it was signed against."""
     decision = _decision(pk, decision_pk)
@@ -227,6 +228,7 @@ def decision_detail(request: HttpRequest, pk: int, decision_pk: int) -> HttpResp
 
 
 @require_GET
+@require("meetings.view_meeting")
 def decision_snapshot(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
     """The frozen record as JSON: case document, assessment and rule set at signing."""
     decision = _decision(pk, decision_pk)

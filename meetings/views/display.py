@@ -17,6 +17,7 @@ from tumorboard.http import HtmxHttpRequest
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_present(request: HttpRequest, pk: int) -> HttpResponse:
     """Full-screen view for the projector. It polls and follows the coordinator's current item."""
     meeting = get_object_or_404(Meeting, pk=pk)
@@ -24,6 +25,7 @@ def meeting_present(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_poll(request: HttpRequest, pk: int) -> HttpResponse:
     """204 while the display shows the latest version (one indexed read, no engine run);
     otherwise the new stage. A poll is the screen's doing, not the user's: it does not count as
@@ -44,7 +46,7 @@ def meeting_go(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The coordinator's controls: next, previous, or a given agenda item."""
     meeting = get_object_or_404(Meeting, pk=pk)
     step, item = request.POST.get("step"), request.POST.get("item", "")
-    if item.isdigit():
+    if item.isascii() and item.isdigit() and len(item) < 19:  # "²" is a digit to isdigit(), not to int()
         meeting.show(get_object_or_404(AgendaItem, pk=int(item), meeting=meeting))
     elif step in ("next", "previous"):
         meeting.step(1 if step == "next" else -1)

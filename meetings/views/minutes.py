@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases.permissions import require
 from meetings.models import Decision, Meeting
 from meetings.views.agenda import attendees_context
 
@@ -37,6 +38,7 @@ def _minutes_context(meeting: Meeting) -> dict[str, Any]:
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """Marked DRAFT until the coordinator closes the meeting; then with the approval and amendments."""
     meeting = get_object_or_404(Meeting.objects.select_related("opened_by", "closed_by"), pk=pk)
@@ -44,6 +46,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("meetings.view_meeting")
 def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes page as a PDF, rendered by WeasyPrint from the same template."""
     # Imported here: WeasyPrint needs Pango, and a missing system library must not stop the app.

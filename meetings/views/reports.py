@@ -20,6 +20,7 @@ from meetings.report import monthly_concordance
 
 
 @require_GET
+@require("meetings.view_meeting")
 def followup(request: HttpRequest) -> HttpResponse:
     """Open follow-up actions of the decisions in force and due ALG-5 reassessments, overdue first."""
     today = timezone.localdate()
@@ -49,6 +50,7 @@ def action_done(request: HttpRequest, action_pk: int) -> HttpResponse:
 
 
 @require_GET
+@require("meetings.view_meeting")
 def concordance_report(request: HttpRequest) -> HttpResponse:
     """Per month of meeting: cases discussed, decisions signed, share concordant, deviation reasons.
     Only signed decisions count: a case is discussed when the board signed a decision on it (an

@@ -58,7 +58,7 @@ def test_impossible_albumin_shows_in_the_panel_and_inputs_keep_values(
     open_edit(page, live_server, "HCC-0102")
     page.fill("#id_ecog", "1")
     page.fill("#id_albumin_g_dl", "35")
-    expect(page.locator("#panel-errors")).to_contain_text("albumin_g_dl: 35 is outside 0.5–7 g/dL")
+    expect(page.locator("#panel-errors")).to_contain_text("Albumin (g/dL): 35 is outside 0.5–7 g/dL")
     expect(page.locator("#id_albumin_g_dl")).to_have_value("35")
     expect(page.locator("#id_ecog")).to_have_value("1")
     page.set_viewport_size({"width": 390, "height": 844})

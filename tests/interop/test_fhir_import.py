@@ -105,3 +105,11 @@ def test_the_library_s_messages_name_the_element(tmp_path: Path) -> None:
     bundle = hostile_cases()["missing code"]
     _, _, err = run_import(tmp_path, bundle, "--label", "H-2")
     assert "entry.3.resource" in err and "code" in err and "FHIR R4 validation" in err
+
+
+@pytest.mark.parametrize("label", ["Kim Min-jun 1958-03-02", "НСС-0102", "HCC-0101"])
+def test_a_label_is_checked_as_the_case_form_checks_it(tmp_path: Path, label: str) -> None:
+    Case.objects.create(label="HCC-0101")
+    code, _out, err = run_import(tmp_path, ehr_bundle(), "--label", label)
+    assert code == 2 and "Patient.identifier" in err
+    assert list(Case.objects.values_list("label", flat=True)) == ["HCC-0101"]
