@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-NOT_RECORDED = mark_safe('<span class="unknown" title="not recorded">n/r</span>')
+NOT_RECORDED = mark_safe('<span class="unknown">not recorded</span>')
 
 
 @register.filter
