@@ -49,6 +49,7 @@ def option_rank(regimen: str, status: str, reasons: tuple[str, ...]) -> int:
         return PREFERRED_AFTER_ENDOSCOPY_RANK
     return STATUS_RANK.get(status, 9)
 
+
 # Input paths of the `missing` lists, in the clinic's words.
 INPUT_LABELS = {
     "patient.ecog": "ECOG performance status",

@@ -47,7 +47,11 @@ def summary_values(assessed: CaseAssessment) -> dict[str, Any]:
     imaging = _latest((r.date for r in facts.imaging), as_of)
     # A missing input is stale from the start: the case needs discussion until it is recorded.
     current_until = min(
-        (latest + datetime.timedelta(days=CURRENT_FOR_DAYS[key]) if latest else as_of - datetime.timedelta(days=1))
+        (
+            latest + datetime.timedelta(days=CURRENT_FOR_DAYS[key])
+            if latest
+            else as_of - datetime.timedelta(days=1)
+        )
         for key, latest in (("labs", labs), ("imaging", imaging))
     )
     clock = a.algorithm.reassessment

@@ -11,12 +11,21 @@ from django.test.utils import CaptureQueriesContext
 
 from cases import worklist
 from cases.models import Case
-from tests.factories import CaseFactory, ClinicalFactory, EndoscopyFactory, ImagingFactory, LabFactory, TaceFactory
+from tests.factories import (
+    CaseFactory,
+    ClinicalFactory,
+    EndoscopyFactory,
+    ImagingFactory,
+    LabFactory,
+    TaceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def complete_case(label: str, *, responses: tuple[str, ...] = ("SD", "SD"), liver_failing: bool = False) -> Case:
+def complete_case(
+    label: str, *, responses: tuple[str, ...] = ("SD", "SD"), liver_failing: bool = False
+) -> Case:
     case = CaseFactory(label=label)
     if liver_failing:  # Child-Pugh C11
         LabFactory(case=case, bilirubin_mg_dl=4.5, albumin_g_dl=2.5, inr=2.5)
@@ -60,7 +69,15 @@ def test_summary_is_recomputed_when_the_rule_set_changed(coordinator_client: Cli
 def test_worklist_shows_verdict_bclc_child_pugh_score_and_top_option(coordinator_client: Client) -> None:
     complete_case("W-3")
     page = coordinator_client.get("/cases/").content.decode()
-    for header in ("TACE verdict", "BCLC", "Child-Pugh", "Top option", "Flags", "Reassessment", "Next meeting"):
+    for header in (
+        "TACE verdict",
+        "BCLC",
+        "Child-Pugh",
+        "Top option",
+        "Flags",
+        "Reassessment",
+        "Next meeting",
+    ):
         assert f">{header}<" in page
     assert ">A5" in page  # the score, not a date alone
 
@@ -102,12 +119,16 @@ def count_queries(client: Client, url: str) -> int:
 def test_worklist_query_count_is_the_same_at_10_and_200_cases(coordinator_client: Client) -> None:
     for n in range(10):
         complete_case(f"Q-{n:03d}")
-    counts_10 = [count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")]
+    counts_10 = [
+        count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")
+    ]
     # The other 190 cases: bulk-made rows with the same stored summary (the engine is not what is measured).
     template = Case.objects.get(label="Q-000")
     fields = {f: getattr(template, f) for f in worklist.summary_fields()}
     Case.objects.bulk_create(Case(label=f"Q-{n:03d}", **fields) for n in range(10, 200))
     assert Case.objects.count() == 200
-    counts_200 = [count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")]
+    counts_200 = [
+        count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")
+    ]
     assert counts_10 == counts_200
     assert counts_200[0] <= 8

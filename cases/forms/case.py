@@ -10,6 +10,8 @@ from django import forms
 from cases import models as m
 from cases.clinical.labels import PROPOSAL_LABELS
 from cases.clinical.vocab import PROPOSALS
+from cases.concurrency import VersionedForm
+from cases.forms.fields import MeasurementInput, YesNoUnknown
 
 VERDICT_CHOICES = [
     ("", "Any TACE verdict"),
@@ -19,8 +21,6 @@ VERDICT_CHOICES = [
     ("not_applicable", "No TACE recorded"),
     ("outside", "Outside the algorithm"),
 ]
-from cases.concurrency import VersionedForm
-from cases.forms.fields import MeasurementInput, YesNoUnknown
 
 
 class CaseForm(VersionedForm[m.Case]):

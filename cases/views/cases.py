@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cases import worklist
 from cases.adapters import with_records
 from cases.apps import CasesConfig
-from cases import worklist
 from cases.assessing import assess_case, today
 from cases.caching import cached_page
 from cases.charts import timeline
@@ -58,7 +58,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if filters["discuss"]:
         cases = cases.filter(worklist.needs_discussion(day))
     sort = filters["sort"] or worklist.DEFAULT_SORT
-    page = Paginator(cases.order_by(*worklist.ordering(sort)), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(cases.order_by(*worklist.ordering(sort)), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     extra = [(column.name, column.header) for column in config.worklist_columns]
     context = {
         "page": page,
