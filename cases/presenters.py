@@ -484,3 +484,33 @@ def summarise(assessment: Assessment, weight_kg: float | None = None) -> Summary
         verdict_label=verdict_label,
         verdict_tone=verdict_tone,
     )
+
+
+# The Rules page's contents: the rule book's sections, by the prefix of their rule ids.
+RULE_SECTIONS = (
+    ("scores", "Scores", ("SCORE",)),
+    ("refractoriness", "TACE refractoriness", ("TR",)),
+    ("signals", "Signs of poor response", ("PI",)),
+    ("gates", "Who the algorithm is for", ("GATE",)),
+    ("algorithm", "The algorithm's steps", ("ALG", "ON")),
+    ("options", "Options and doses", ("OPT", "DOSE", "COMBO")),
+    ("plan-checks", "Checks of a proposed plan", ("PIT",)),
+)
+
+
+@dataclass(frozen=True)
+class RuleSection:
+    anchor: str
+    title: str
+    rules: tuple[object, ...]
+
+
+def rule_sections() -> tuple[RuleSection, ...]:
+    """Every catalogue rule once, under its section (a rule of an unknown prefix goes last)."""
+    sections = [
+        RuleSection(anchor, title, tuple(r for r in RULES.values() if r.id.split("-")[0] in prefixes))
+        for anchor, title, prefixes in RULE_SECTIONS
+    ]
+    known = {p for _, _, prefixes in RULE_SECTIONS for p in prefixes}
+    rest = tuple(r for r in RULES.values() if r.id.split("-")[0] not in known)
+    return tuple(sections) + ((RuleSection("other", "Other rules", rest),) if rest else ())

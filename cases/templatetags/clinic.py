@@ -5,9 +5,12 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.clinical import labels
+from cases.clinical.catalogue import RULES
+
 register = template.Library()
 
-NOT_RECORDED = mark_safe('<span class="unknown">not recorded</span>')
+NOT_RECORDED = mark_safe('<span class="unknown" title="not recorded">Not recorded</span>')
 
 
 @register.filter
@@ -33,3 +36,30 @@ def choice(record: object, field: str) -> SafeString | str:
     if not getattr(record, field):
         return recorded(None)  # type: ignore[return-value]
     return getattr(record, f"get_{field}_display")()
+
+
+# Words for the engine's keys, for screens that show a stored assessment (a signed decision's
+# frozen snapshot): the clinic reads labels, never keys; the keys stay in data-* attributes and JSON.
+@register.filter
+def regimen_words(key: str) -> str:
+    return labels.REGIMEN_LABELS.get(key, key.replace("_", " "))
+
+
+@register.filter
+def status_words(key: str) -> str:
+    return labels.STATUS_LABELS.get(key, key.replace("_", " "))
+
+
+@register.filter
+def step_words(key: str) -> str:
+    return labels.STEP_LABELS.get(key, key)
+
+
+@register.filter
+def rule_title(rule_id: str) -> str:
+    return RULES[rule_id].title if rule_id in RULES else rule_id
+
+
+@register.filter
+def severity_words(key: str) -> str:
+    return labels.SEVERITY_LABELS.get(key, key)

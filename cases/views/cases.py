@@ -19,11 +19,12 @@ from cases.apps import CasesConfig
 from cases.assessing import assess_case, today
 from cases.caching import cached_page
 from cases.charts import timeline
-from cases.clinical.catalogue import CHANGES, RULES
+from cases.clinical.catalogue import CHANGES
 from cases.clinical.vocab import RULE_SET
 from cases.concurrency import conflict_message, differences, rebind
 from cases.forms.case import CaseFilterForm
 from cases.forms.records import record_form_class
+from cases.presenters import rule_sections
 from cases.models import Case, Status
 from cases.models.records import CaseRecord
 from cases.models.versioning import StaleEdit
@@ -200,5 +201,5 @@ def record_delete(request: HtmxHttpRequest, pk: int, kind: str, record_pk: int) 
 @require_GET
 def rule_catalogue(request: HttpRequest) -> HttpResponse:
     """The rule book for users, generated from the same catalogue the engine cites."""
-    context = {"rules": RULES.values(), "rule_set": RULE_SET, "changes": CHANGES}
+    context = {"sections": rule_sections(), "rule_set": RULE_SET, "changes": CHANGES}
     return render(request, "cases/rule_catalogue.html", context)
