@@ -126,7 +126,9 @@ def readiness(
         _check("imaging", _latest((r.date for r in facts.imaging), meeting_day), meeting_day),
     )
     if needs_endoscopy(assessment):
-        checks += (_check("endoscopy", _latest((r.date for r in facts.endoscopies), meeting_day), meeting_day),)
+        checks += (
+            _check("endoscopy", _latest((r.date for r in facts.endoscopies), meeting_day), meeting_day),
+        )
     else:
         missing_inputs = [path for path in missing_inputs if not path.startswith("endoscopies.")]
     # "No imaging / no endoscopy on record", or an endoscopy too old for the bevacizumab rule (the

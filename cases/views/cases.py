@@ -24,10 +24,10 @@ from cases.clinical.vocab import RULE_SET
 from cases.concurrency import conflict_message, differences, rebind
 from cases.forms.case import CaseFilterForm
 from cases.forms.records import record_form_class
-from cases.presenters import rule_sections
 from cases.models import Case, Status
 from cases.models.records import CaseRecord
 from cases.models.versioning import StaleEdit
+from cases.presenters import rule_sections
 from cases.record_kinds import RecordKind, kind_for_slug
 from cases.record_tables import record_tables
 from cases.views.case_form import PANEL

@@ -39,5 +39,3 @@ def test_without_an_assessment_every_record_is_asked_for() -> None:
     case = complete_case("R-ANY", liver_failing=True)
     facts = case_to_facts(with_records().get(pk=case.pk))
     assert {c.key for c in readiness(facts, days_ago(0), ()).checks} == {"labs", "imaging", "endoscopy"}
-
-
