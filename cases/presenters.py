@@ -98,6 +98,8 @@ EVIDENCE_KEYS = {
     "weight_kg": "weight (kg)",
     "ecog": "ECOG",
     "liver_involvement_pct": "liver involvement (%)",
+    "child_pugh_class": "Child-Pugh class",
+    "child_pugh_points": "Child-Pugh points",
     "child_pugh_then": "Child-Pugh at the start",
     "child_pugh_now": "Child-Pugh now",
     "points_then": "points at the start",
