@@ -124,6 +124,16 @@ def number(value: float) -> str:
     return "0" if text == "-0" else text
 
 
+VALUE_WORDS = {
+    "hbv": "hepatitis B",
+    "hcv": "hepatitis C",
+    "alcohol": "alcohol",
+    "masld": "MASLD",
+    "ctace": "cTACE",
+    "debtace": "DEB-TACE",
+}
+
+
 def evidence_key(key: str) -> str:
     return EVIDENCE_KEYS.get(key, key.replace("_", " "))
 
@@ -153,6 +163,9 @@ def evidence_value(value: object) -> str:
         return number(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(evidence_value(v) for v in value) or "none"
+    if isinstance(value, str):
+        # A key the engine speaks in (a regimen, an etiology) in the clinic's words.
+        return REGIMEN_LABELS.get(value) or VALUE_WORDS.get(value, value)
     if isinstance(value, dict):
         if set(value) == {"date", "value"}:
             return f"{evidence_value(value['value'])} ({evidence_value(value['date'])})"

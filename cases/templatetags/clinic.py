@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django import template
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.clinical import labels
@@ -63,3 +67,20 @@ def rule_title(rule_id: str) -> str:
 @register.filter
 def severity_words(key: str) -> str:
     return labels.SEVERITY_LABELS.get(key, key)
+
+
+RULE_ID = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(RULES, key=len, reverse=True)) + r")(?![\w-])"
+)
+
+
+@register.filter
+def rule_links(text: str) -> SafeString:
+    """Prose that names rules by id (the rule book's readings, change notes): each id becomes a
+    link to its entry on the Rules page, shown as code."""
+    url = reverse("cases:rules")
+    return mark_safe(
+        RULE_ID.sub(
+            lambda m: f'<a href="{url}#{m.group(1)}"><code>{m.group(1)}</code></a>', str(escape(text))
+        )
+    )
