@@ -117,10 +117,10 @@ PRESENT_BEFORE_TACE = {
 }
 
 
-def number(value: float) -> str:
-    """One format for every measured number on screen: at most two decimals, no trailing zeros,
-    thousands grouped ("201", "0.85", "12,400")."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+def number(value: float, decimals: int = 2) -> str:
+    """One format for every measured number on screen: at most two decimals (MoRAL: one, as on the
+    timeline), no trailing zeros, thousands grouped ("201", "0.85", "12,400")."""
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:,.0f}"
     return "0" if text == "-0" else text
 
 
@@ -145,9 +145,20 @@ def evidence_lines(evidence: object) -> list[str]:
     return [
         PRESENT_BEFORE_TACE[value]
         if key == "present_before_tace"
-        else f"{evidence_key(key)}: {evidence_value(value)}"
+        else f"{evidence_key(key)}: {evidence_value(_moral_rounded(value) if 'moral' in key else value)}"
         for key, value in evidence.items()
     ]
+
+
+def _moral_rounded(value: object) -> object:
+    """MoRAL values with one decimal, as the scores line and the timeline show them."""
+    if isinstance(value, float):
+        return round(value, 1)
+    if isinstance(value, (list, tuple)):
+        return [_moral_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _moral_rounded(v) for k, v in value.items()}
+    return value
 
 
 def evidence_value(value: object) -> str:
@@ -440,7 +451,7 @@ def summarise(assessment: Assessment, weight_kg: float | None = None) -> Summary
         bclc=_status_text(a.bclc.status, f"stage {a.bclc.stage}" if a.bclc.stage else None, a.bclc.missing),
         moral=_status_text(
             a.moral.status,
-            f"{number(a.moral.value)} ({a.moral.date})" if a.moral.value is not None else None,
+            f"{number(a.moral.value, 1)} ({a.moral.date})" if a.moral.value is not None else None,
             a.moral.missing,
         ),
         up_to_seven=_status_text(

@@ -14,6 +14,8 @@ from django.test import Client
 
 from cases.clinical.catalogue import RULES
 from cases.clinical.labels import REGIMEN_LABELS
+from meetings.demo import PAST_MEETING
+from meetings.models import Meeting
 from tests.url_samples import app_url_names, demo_url
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +72,11 @@ def test_the_check_finds_a_raw_key_outside_code_and_not_inside() -> None:
 def test_no_page_shows_a_raw_rule_id_or_regimen_key(coordinator_client: Client) -> None:
     call_command("seed_demo", stdout=io.StringIO())
     checked, found = 0, {}
-    for name in app_url_names():
-        url = demo_url(name)
+    past = Meeting.objects.get(
+        title=PAST_MEETING
+    )  # its signed decisions, in the minutes and the detail pages
+    extra = [f"/meetings/{past.pk}/minutes/", f"/meetings/{past.pk}/"]
+    for url in [*(demo_url(name) for name in app_url_names()), *extra]:
         response = coordinator_client.get(url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue

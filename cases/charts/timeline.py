@@ -82,7 +82,7 @@ VASCULAR = "vascular"
 SPREAD = "spread"
 EVENT_NAMES = {VASCULAR: "Vascular invasion", SPREAD: "Extrahepatic spread"}
 
-# The two tumour markers: key → (name, unit, the CaseView analyte).
+# The two tumor markers: key → (name, unit, the CaseView analyte).
 MARKERS = {"afp": ("AFP", "ng/mL", "afp_ng_ml"), "pivka": ("PIVKA-II", "mAU/mL", "pivka_mau_ml")}
 
 
@@ -391,7 +391,7 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
             as_of=as_of,
             empty=True,
             dom_id=dom_id,
-            summary="Nothing to plot yet: no TACE session, tumour marker, systemic therapy or "
+            summary="Nothing to plot yet: no TACE session, tumor marker, systemic therapy or "
             "vascular invasion is recorded.",
         )
     start = min(first, as_of - datetime.timedelta(days=MIN_SPAN_DAYS))
@@ -786,7 +786,7 @@ def _summary(
     listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
     span = f"from {scale.start.isoformat()} to {scale.end.isoformat()} (assessment date)"
     return (
-        f"TACE timeline {span}: {listed}. Tumour markers use a log scale. The full list follows the picture."
+        f"TACE timeline {span}: {listed}. Tumor markers use a log scale. The full list follows the picture."
     )
 
 

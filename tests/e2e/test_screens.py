@@ -49,7 +49,9 @@ def test_no_page_scrolls_sideways(coordinator: Any, live_server: Any) -> None:
     assert too_wide == []
 
 
-def test_display_keeps_the_clinical_content_on_screen_at_every_size(coordinator: Any, live_server: Any) -> None:
+def test_display_keeps_the_clinical_content_on_screen_at_every_size(
+    coordinator: Any, live_server: Any
+) -> None:
     page = coordinator
     meeting = Meeting.objects.get(title=NEXT_MEETING)
     cases = meeting.items.count()
@@ -61,7 +63,12 @@ def test_display_keeps_the_clinical_content_on_screen_at_every_size(coordinator:
             for selector in ON_SCREEN:
                 box = page.locator(selector).bounding_box()
                 assert box is not None, selector
-                assert box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height, (width, number, selector, box)
+                assert box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height, (
+                    width,
+                    number,
+                    selector,
+                    box,
+                )
                 assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (width, number, selector, box)
             assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
             page.keyboard.press("ArrowRight")
