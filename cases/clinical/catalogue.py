@@ -100,7 +100,7 @@ SOURCES: Final[dict[str, str]] = {
     "double-blind, phase III trial. J Clin Oncol 2023;41(7):1434–1443.",
     "Product labels": "Lenvatinib (LENVIMA) and sorafenib (NEXAVAR) prescribing information.",
     "Source review": "Conversion therapy in hepatocellular carcinoma after TACE: systemic therapy "
-    "considerations (review article, last updated 17 January 2026), summarising KLCA-NCC 2022 and "
+    "considerations (review article, last updated 2026-01-17), summarising KLCA-NCC 2022 and "
     "conversion-therapy studies.",
 }
 
