@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from cases.adapters import with_records
@@ -119,7 +119,8 @@ def _case_saved(sender: type, instance: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     """Keep the summary current: after a save or delete of a case or any of its dated records."""
-    for model in (Case, *(kind.model for kind in RECORD_KINDS)):
+    models: list[type[Model]] = [Case, *(kind.model for kind in RECORD_KINDS)]
+    for model in models:
         post_save.connect(_case_saved, sender=model, dispatch_uid=f"worklist-save-{model.__name__}")
         post_delete.connect(_case_saved, sender=model, dispatch_uid=f"worklist-delete-{model.__name__}")
 

@@ -121,7 +121,7 @@ def readiness(
     """Readiness on the meeting day, from the record dates and the engine's ``missing`` list
     (an assessment as of the meeting day). With the assessment, only what the patient's path
     needs is asked for: no endoscopy for a patient headed for supportive care."""
-    checks = (
+    checks: tuple[InputCheck, ...] = (
         _check("labs", _latest((r.date for r in facts.labs), meeting_day), meeting_day),
         _check("imaging", _latest((r.date for r in facts.imaging), meeting_day), meeting_day),
     )
