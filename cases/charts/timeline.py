@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from cases.charts.scales import DateScale, LogScale, Tick, month_ticks, value_tick
@@ -358,6 +358,36 @@ def invasion_events(view: CaseView) -> tuple[_Event, ...]:
     return tuple(sorted(found.values(), key=lambda e: (e.date, e.kind)))
 
 
+# Event lines closer than this (user units) would be drawn over each other.
+MIN_EVENT_GAP = 14.0
+
+
+def _merge_close_events(events: Sequence[_Event], scale: DateScale) -> tuple[_Event, ...]:
+    """Events of one kind whose lines would touch become one line at the first date, whose
+    sentence tells both (so no two markers or labels lie on top of each other); the text list
+    still names every date."""
+    merged: list[_Event] = []
+    for e in events:
+        same = next(
+            (
+                m
+                for m in reversed(merged)
+                if m.kind == e.kind and scale.x(e.date) - scale.x(m.date) < MIN_EVENT_GAP
+            ),
+            None,
+        )
+        if same is None:
+            merged.append(e)
+            continue
+        index = merged.index(same)
+        merged[index] = replace(
+            same,
+            detail=same.detail or e.detail,
+            sentence=f"{same.sentence}; on {e.date.isoformat()}, {e.sentence}",
+        )
+    return tuple(merged)
+
+
 def _therapy_end(t: SystemicTherapy, as_of: datetime.date) -> datetime.date | None:
     if t.outcome == "ongoing":
         return as_of
@@ -396,14 +426,15 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
         )
     start = min(first, as_of - datetime.timedelta(days=MIN_SPAN_DAYS))
     scale = DateScale(start=start, end=as_of, x0=LEFT + X_PAD, x1=RIGHT - X_PAD)
+    drawn = _merge_close_events(events, scale)  # the text list below still has every event
 
-    event_labels = _event_label_lane(events, scale, TOP)
+    event_labels = _event_label_lane(drawn, scale, TOP)
     sessions = _session_lane(view.sessions, scale, event_labels.bottom)
     therapies = _therapy_lane(view.therapies, as_of, scale, sessions.bottom)
     plot = _marker_plot(markers, scale, therapies.bottom)
     moral = _moral_lane(moral_pairs(view), scale, plot.bottom if plot else therapies.bottom)
     axis_y = r(moral.bottom + 4)
-    event_lines = _event_lines(events, event_labels.marks, scale, top=event_labels.bottom, bottom=axis_y)
+    event_lines = _event_lines(drawn, event_labels.marks, scale, top=event_labels.bottom, bottom=axis_y)
     pending = any(s.response == "pending" for s in sessions.marks)
     legend = _legend(_legend_entries(plot, events, bool(therapies.marks), pending), axis_y + 44)
     return Timeline(
@@ -483,19 +514,24 @@ def _event_label_lane(events: Sequence[_Event], scale: DateScale, top: float) ->
 def _event_lines(
     events: Sequence[_Event], labels: Sequence[TextLabel], scale: DateScale, *, top: float, bottom: float
 ) -> tuple[EventLine, ...]:
-    """Each event's vertical line, from below the event labels down to the date axis."""
+    """Each event's vertical line, from below the event labels down to the date axis. A line that
+    would touch the previous one (another kind, close in date) moves aside by the minimum gap."""
+    xs: list[float] = []
+    for e in events:
+        x = scale.x(e.date)
+        xs.append(max(x, xs[-1] + MIN_EVENT_GAP) if xs and x - xs[-1] < MIN_EVENT_GAP else x)
     return tuple(
         EventLine(
             date=e.date,
             kind=e.kind,
             css=f"tl-event-{e.kind}",
-            x=scale.x(e.date),
+            x=r(x),
             y_top=r(top),
             y_bottom=bottom,
             label=label,
             sentence=e.sentence,
         )
-        for e, label in zip(events, labels, strict=True)
+        for e, label, x in zip(events, labels, xs, strict=True)
     )
 
 
