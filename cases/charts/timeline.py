@@ -407,10 +407,13 @@ def _first_date(
 # --- the timeline -----------------------------------------------------------------------------
 
 
-def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timeline") -> Timeline:
+def timeline(
+    facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timeline", width: int = WIDTH
+) -> Timeline:
     """The TACE timeline for the board screen, from the first record to ``as_of``.
 
-    Records dated after ``as_of`` are left out, like everywhere in the engine.
+    Records dated after ``as_of`` are left out, like everywhere in the engine. ``width`` in user
+    units: a narrower picture draws the same text larger on the same screen (the room's display).
     """
     view = CaseView(facts, as_of)
     markers = marker_values(view)
@@ -425,7 +428,7 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
             "vascular invasion is recorded.",
         )
     start = min(first, as_of - datetime.timedelta(days=MIN_SPAN_DAYS))
-    scale = DateScale(start=start, end=as_of, x0=LEFT + X_PAD, x1=RIGHT - X_PAD)
+    scale = DateScale(start=start, end=as_of, x0=LEFT + X_PAD, x1=width - 24 - X_PAD)
     drawn = _merge_close_events(events, scale)  # the text list below still has every event
 
     event_labels = _event_label_lane(drawn, scale, TOP)
@@ -436,11 +439,12 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
     axis_y = r(moral.bottom + 4)
     event_lines = _event_lines(drawn, event_labels.marks, scale, top=event_labels.bottom, bottom=axis_y)
     pending = any(s.response == "pending" for s in sessions.marks)
-    legend = _legend(_legend_entries(plot, events, bool(therapies.marks), pending), axis_y + 44)
+    legend = _legend(_legend_entries(plot, events, bool(therapies.marks), pending), axis_y + 44, width)
     return Timeline(
         as_of=as_of,
         empty=False,
-        width=WIDTH,
+        width=width,
+        axis_right=_right(scale),
         height=math.ceil(legend.bottom),
         start=scale.start,
         dom_id=dom_id,
@@ -454,7 +458,7 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
         y_ticks=plot.ticks if plot else (),
         moral=moral.marks,
         axis_y=axis_y,
-        x_ticks=month_ticks(scale, 8, WIDTH - 8),
+        x_ticks=month_ticks(scale, 8, width - 8),
         x_tick_label_y=r(axis_y + 30),
         legend=legend.marks,
         has_floor_values=plot.has_floor if plot else False,
@@ -478,6 +482,11 @@ class _Lane(Generic[M]):
     name: TextLabel | None = None
 
 
+def _right(scale: DateScale) -> float:
+    """The right edge of the plot and the lanes (the picture's width less its margin)."""
+    return scale.x1 + X_PAD
+
+
 def _lane_name(y: float, text: str) -> TextLabel:
     return TextLabel(x=LEFT - 14, y=r(y), text=text, anchor="end")
 
@@ -497,7 +506,7 @@ def _event_label_lane(events: Sequence[_Event], scale: DateScale, top: float) ->
     for e in events:
         text = _event_label_text(e)
         x, w = scale.x(e.date), text_width(text, SMALL)
-        if x + 6 + w <= WIDTH - 4:
+        if x + 6 + w <= _right(scale) + 24 - 4:
             spans.append((x, x + 6 + w))
             anchors.append(("start", x + 6, text))
         else:
@@ -578,7 +587,7 @@ def _therapy_lane(
     ends = [_therapy_end(t, as_of) for t in therapies]
     starts = [scale.x(t.start) for t in therapies]
     texts = [_therapy_text(t) for t in therapies]
-    lefts = [min(x0, RIGHT - text_width(text, SMALL)) for x0, text in zip(starts, texts, strict=True)]
+    lefts = [min(x0, _right(scale) - text_width(text, SMALL)) for x0, text in zip(starts, texts, strict=True)]
     spans = [(left, left + text_width(text, SMALL)) for left, text in zip(lefts, texts, strict=True)]
     rows = assign_rows_left_to_right(spans, gap=12)
     bar_y = top + (max(rows) + 1) * 22 + 6
@@ -633,11 +642,11 @@ def _marker_plot(markers: dict[str, tuple[LabPoint, ...]], scale: DateScale, top
         for points in recorded.values()
         for d, v in points
     ]
-    frame: Box = (LEFT, frame_top, RIGHT, frame_bottom)
+    frame: Box = (LEFT, frame_top, _right(scale), frame_bottom)
     series = tuple(_marker_series(key, points, scale, log, placed, frame) for key, points in recorded.items())
     return _Plot(
         series=series,
-        box=(float(LEFT), r(frame_top), float(RIGHT - LEFT), float(PLOT_HEIGHT)),
+        box=(float(LEFT), r(frame_top), float(_right(scale) - LEFT), float(PLOT_HEIGHT)),
         title=title,
         ticks=ticks,
         has_floor=any(p.at_floor for s in series for p in s.points),
@@ -704,7 +713,7 @@ def _moral_lane(pairs: Sequence[MarkerPair], scale: DateScale, top: float) -> _L
     texts = [number_text(v) for v in values]
     widths = [text_width(t, SMALL) for t in texts]
     xs = [scale.x(d) for d, _, _ in pairs]
-    centres = [clamp_center(x, w, LEFT, RIGHT) for x, w in zip(xs, widths, strict=True)]
+    centres = [clamp_center(x, w, LEFT, _right(scale)) for x, w in zip(xs, widths, strict=True)]
     rows = assign_rows([(cx - w / 2, cx + w / 2) for cx, w in zip(centres, widths, strict=True)], gap=10)
     baseline = top + SMALL + 6
     marks = tuple(
@@ -746,7 +755,7 @@ def _legend_symbol(kind: str, cx: float, cy: float) -> str:
     return ""
 
 
-def _legend(entries: Sequence[tuple[str, str]], top: float) -> _Lane[LegendItem]:
+def _legend(entries: Sequence[tuple[str, str]], top: float, width: int = WIDTH) -> _Lane[LegendItem]:
     """The legend under the date axis, entries left to right, wrapping onto a new line when full."""
     if not entries:
         return _Lane(marks=(), bottom=top)
@@ -754,7 +763,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float) -> _Lane[LegendItem]
     x, y = float(LEFT), top + 4
     for kind, label in entries:
         w = 40 + text_width(label, SMALL) + 30
-        if x + w > WIDTH - 8 and x > LEFT:
+        if x + w > width - 8 and x > LEFT:
             x, y = float(LEFT), y + 32
         cx, cy = x + 18, y + 12
         items.append(

@@ -19,6 +19,9 @@ pytestmark = pytest.mark.browser
 
 PAGE_SIZES = ((390, 844), (1280, 720), (1920, 1080))
 DISPLAY_SIZES = ((1280, 720), (1366, 768), (1920, 1080), (3840, 2160))
+# The rendered size (px) of the smallest text of the display's timeline: its font size times the SVG's scale.
+SMALLEST_TIMELINE_TEXT = """Math.min(...Array.from(document.querySelectorAll('#display-stage .tl-svg text'))
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a), Infinity)"""
 ON_SCREEN = ("#display-question", "#display-verdict", "#display-options", "#display-flags")
 
 
@@ -55,6 +58,7 @@ def test_display_keeps_the_clinical_content_on_screen_at_every_size(
     page = coordinator
     meeting = Meeting.objects.get(title=NEXT_MEETING)
     cases = meeting.items.count()
+    smallest: list[float] = []
     for width, height in DISPLAY_SIZES:
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{live_server.url}/meetings/{meeting.pk}/present/")
@@ -71,9 +75,12 @@ def test_display_keeps_the_clinical_content_on_screen_at_every_size(
                 )
                 assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (width, number, selector, box)
             assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+            if width == 1920:  # read from the back of the room
+                smallest.append(page.evaluate(SMALLEST_TIMELINE_TEXT))
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Home")
         expect(page.locator(".display-count")).to_have_text(f"Case 1 of {cases}")
+    assert min(smallest) >= 18, smallest
 
 
 def test_display_queues_quick_key_presses_and_goes_home_and_end(coordinator: Any, live_server: Any) -> None:
