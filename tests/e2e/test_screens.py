@@ -106,3 +106,9 @@ def test_record_decision_opens_the_form_beside_the_assessment(coordinator: Any, 
     page.locator("#display-record-decision").click()
     expect(page.locator("#decision-form")).to_be_visible()
     expect(page.locator("#eligibility-panel [data-regimen]").first).to_be_visible()
+    # Follow-up rows are added in the page, without saving the draft first.
+    rows = page.locator("#action-rows tr")
+    before = rows.count()
+    page.get_by_role("button", name="Add an action").click()
+    expect(rows).to_have_count(before + 1)
+    assert page.locator("input[name$='-TOTAL_FORMS']").input_value() == str(before + 1)
