@@ -90,12 +90,19 @@ def refresh(cases: QuerySet[Case]) -> int:
     return count
 
 
-def refresh_outdated() -> int:
-    """Recompute every case whose stored summary came from another rule set (or none yet)."""
-    outdated = Case.objects.exclude(assessed_rule_set=RULE_SET)
-    if not outdated.exists():
-        return 0
-    return refresh(outdated)
+# How many outdated summaries one page view recomputes: after a rule-set change on a large database
+# the list stays fast (the rest show "Not assessed yet" until recomputed; `manage.py refresh_worklist`
+# does them all at once, e.g. right after the deploy that changes the rule set).
+REFRESH_PER_REQUEST = 200
+
+
+def refresh_outdated(limit: int | None = REFRESH_PER_REQUEST) -> int:
+    """Recompute the cases whose stored summary came from another rule set (or none yet)."""
+    outdated = Case.objects.exclude(assessed_rule_set=RULE_SET).order_by("pk")
+    if limit is None:
+        return refresh(outdated)
+    pks = list(outdated.values_list("pk", flat=True)[:limit])
+    return refresh(Case.objects.filter(pk__in=pks)) if pks else 0
 
 
 def needs_discussion(on: datetime.date | None = None) -> Q:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -132,3 +134,12 @@ def test_worklist_query_count_is_the_same_at_10_and_200_cases(coordinator_client
     ]
     assert counts_10 == counts_200
     assert counts_200[0] <= 8
+
+
+def test_refresh_command_recomputes_every_outdated_case() -> None:
+    complete_case("W-CMD")
+    Case.objects.update(assessed_rule_set="", verdict="")
+    out = io.StringIO()
+    call_command("refresh_worklist", stdout=out)
+    assert "1 case(s) recomputed" in out.getvalue()
+    assert Case.objects.get(label="W-CMD").verdict == "refractory"
