@@ -24,6 +24,7 @@ from cases.clinical.labels import REGIMEN_LABELS, STATUS_LABELS
 from cases.clinical.vocab import RULE_SET
 from cases.models import Case
 from cases.models.case import WORKLIST_FIELDS
+from cases.presenters import AFTER_ENDOSCOPY_LABEL, PREFERRED_REGIMEN
 from cases.record_kinds import RECORD_KINDS
 
 # How long labs and imaging stay current for the board (meetings/readiness.py reads the same):
@@ -197,7 +198,9 @@ def row(case: Case, day: datetime.date, extra: Iterable[tuple[str, str]] = ()) -
         child_pugh=case.child_pugh_label or "cannot compute",
         child_pugh_date=case.child_pugh_date,
         top_option=REGIMEN_LABELS.get(case.top_option, "none open"),
-        top_option_status=STATUS_LABELS.get(case.top_option_status, ""),
+        top_option_status=AFTER_ENDOSCOPY_LABEL
+        if (case.top_option, case.top_option_status) == (PREFERRED_REGIMEN, "needs_workup")  # OPT-AB-EGD only
+        else STATUS_LABELS.get(case.top_option_status, ""),
         stop_flags=case.stop_flags,
         warning_flags=case.warning_flags,
         reassessment=reassessment,
