@@ -46,7 +46,7 @@ class CaseAssessment:
     @cached_property
     def summary(self) -> Summary:
         """The assessment as the screens show it."""
-        return summarise(self.assessment)
+        return summarise(self.assessment, self.facts.patient.weight_kg)
 
     def case_document(self) -> dict[str, object]:
         """The case file (hcc-case/1) of these facts, this date and this plan: what a signed

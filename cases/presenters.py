@@ -7,6 +7,7 @@ labels and words it, so the live panel, the recommendation view and the meeting 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from cases.clinical import Assessment, RuleFinding
@@ -20,16 +21,34 @@ from cases.clinical.labels import (
     STEP_LABELS,
 )
 
-# Options are listed best first (RULES.md §5 vocabulary), then in the format's regimen order.
+# On screens, options are listed as the algorithm reads them (RULES.md §5 vocabulary): recommended;
+# the preferred regimen waiting only for its endoscopy; eligible; needs work-up; then the rest, the
+# closed ones folded away. Ties keep the format's regimen order. The JSON output keeps its own order.
 STATUS_RANK = {
     "recommended": 0,
-    "eligible": 1,
-    "needs_workup": 2,
-    "no_guidance": 3,
-    "insufficient_data": 4,
-    "contraindicated": 5,
-    "not_indicated": 6,
+    "eligible": 2,
+    "needs_workup": 3,
+    "no_guidance": 4,
+    "insufficient_data": 5,
+    "contraindicated": 6,
+    "not_indicated": 7,
 }
+PREFERRED_REGIMEN = "atezolizumab_bevacizumab"
+PREFERRED_AFTER_ENDOSCOPY_RANK = 1
+AFTER_ENDOSCOPY_LABEL = "Preferred — after endoscopy"
+# Options that cannot be chosen now: shown folded, under their own heading, without doses.
+FOLDED_STATUSES = ("contraindicated", "not_indicated")
+
+
+def _after_endoscopy(regimen: str, status: str, reasons: tuple[str, ...]) -> bool:
+    return regimen == PREFERRED_REGIMEN and status == "needs_workup" and "OPT-AB-EGD" in reasons
+
+
+def option_rank(regimen: str, status: str, reasons: tuple[str, ...]) -> int:
+    if _after_endoscopy(regimen, status, reasons):
+        return PREFERRED_AFTER_ENDOSCOPY_RANK
+    return STATUS_RANK.get(status, 9)
+
 
 # Input paths of the `missing` lists, in the clinic's words.
 INPUT_LABELS = {
@@ -79,6 +98,8 @@ EVIDENCE_KEYS = {
     "weight_kg": "weight (kg)",
     "ecog": "ECOG",
     "liver_involvement_pct": "liver involvement (%)",
+    "child_pugh_class": "Child-Pugh class",
+    "child_pugh_points": "Child-Pugh points",
     "child_pugh_then": "Child-Pugh at the start",
     "child_pugh_now": "Child-Pugh now",
     "points_then": "points at the start",
@@ -96,6 +117,23 @@ PRESENT_BEFORE_TACE = {
 }
 
 
+def number(value: float, decimals: int = 2) -> str:
+    """One format for every measured number on screen: at most two decimals (MoRAL: one, as on the
+    timeline), no trailing zeros, thousands grouped ("201", "0.85", "12,400")."""
+    text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{value:,.0f}"
+    return "0" if text == "-0" else text
+
+
+VALUE_WORDS = {
+    "hbv": "hepatitis B",
+    "hcv": "hepatitis C",
+    "alcohol": "alcohol",
+    "masld": "MASLD",
+    "ctace": "cTACE",
+    "debtace": "DEB-TACE",
+}
+
+
 def evidence_key(key: str) -> str:
     return EVIDENCE_KEYS.get(key, key.replace("_", " "))
 
@@ -107,9 +145,20 @@ def evidence_lines(evidence: object) -> list[str]:
     return [
         PRESENT_BEFORE_TACE[value]
         if key == "present_before_tace"
-        else f"{evidence_key(key)}: {evidence_value(value)}"
+        else f"{evidence_key(key)}: {evidence_value(_moral_rounded(value) if 'moral' in key else value)}"
         for key, value in evidence.items()
     ]
+
+
+def _moral_rounded(value: object) -> object:
+    """MoRAL values with one decimal, as the scores line and the timeline show them."""
+    if isinstance(value, float):
+        return round(value, 1)
+    if isinstance(value, (list, tuple)):
+        return [_moral_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _moral_rounded(v) for k, v in value.items()}
+    return value
 
 
 def evidence_value(value: object) -> str:
@@ -122,9 +171,12 @@ def evidence_value(value: object) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:g}"
+        return number(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(evidence_value(v) for v in value) or "none"
+    if isinstance(value, str):
+        # A key the engine speaks in (a regimen, an etiology) in the clinic's words.
+        return REGIMEN_LABELS.get(value) or VALUE_WORDS.get(value, value)
     if isinstance(value, dict):
         if set(value) == {"date", "value"}:
             return f"{evidence_value(value['value'])} ({evidence_value(value['date'])})"
@@ -142,6 +194,22 @@ class Reason:
 DOSED_STATUSES = ("recommended", "eligible", "needs_workup")
 # What a regimen's dose waits for when the engine could not compute it.
 DOSE_NEEDS = {"lenvatinib": "needs the weight (8 mg under 60 kg, 12 mg from 60 kg)"}
+PER_KG = re.compile(r"(\d+(?:\.\d+)?) mg/kg")
+
+
+def dose_for_weight(dose: str | None, weight_kg: float | None) -> str | None:
+    """A dose in mg/kg with the amount for the recorded weight beside it
+    ("bevacizumab 15 mg/kg (1,005 mg for 67 kg)"); without a weight, that the weight is needed."""
+    if dose is None:
+        return None
+
+    def amount(match: re.Match[str]) -> str:
+        per_kg = float(match.group(1))
+        if weight_kg is None:
+            return f"{match.group(0)} (weight needed for the amount)"
+        return f"{match.group(0)} ({number(round(per_kg * weight_kg))} mg for {number(weight_kg)} kg)"
+
+    return PER_KG.sub(amount, dose)
 
 
 @dataclass(frozen=True)
@@ -156,15 +224,25 @@ class OptionRow:
     missing: tuple[str, ...]
 
     @property
+    def givable(self) -> bool:
+        return self.status in DOSED_STATUSES
+
+    @property
+    def folded(self) -> bool:
+        return self.status in FOLDED_STATUSES
+
+    @property
     def dose_line(self) -> str | None:
         """The panel's dose line: only for an option the board may choose, never a blank."""
-        if self.status not in DOSED_STATUSES:
+        if not self.givable:
             return None
         return self.dose or "dose needs the weight"
 
     @property
     def dose_needs(self) -> str | None:
         """Why the recommendation view shows no dose yet, for a regimen dosed by a missing value."""
+        if not self.givable:
+            return None
         return None if self.dose else DOSE_NEEDS.get(self.regimen)
 
 
@@ -213,6 +291,23 @@ class Summary:
     step_label: str
     line: str
     stop_flags: int
+    warning_flags: int
+    verdict: str
+    verdict_label: str
+    verdict_tone: str
+
+    @property
+    def open_options(self) -> tuple[OptionRow, ...]:
+        return tuple(o for o in self.options if not o.folded)
+
+    @property
+    def folded_options(self) -> tuple[OptionRow, ...]:
+        return tuple(o for o in self.options if o.folded)
+
+    @property
+    def top_option(self) -> OptionRow | None:
+        """The first option the board may choose, if any."""
+        return next((o for o in self.options if o.givable), None)
 
 
 def _reason(rule_id: str) -> Reason:
@@ -288,7 +383,48 @@ def _option_note(a: Assessment, regimen: str) -> str:
     return note
 
 
-def summarise(assessment: Assessment) -> Summary:
+# The verdict badge's one visual language (static/css/app.css .verdict-*): green ("clear") only
+# when there is truly nothing to act on; a patient outside the algorithm never looks reassured.
+OUTSIDE_STEPS = {"BSC": "best supportive care", "OUTSIDE": "outside the algorithm"}
+VERDICT_TONES = {
+    "refractory": "act",
+    "insufficient_data": "unknown",
+    "not_applicable": "neutral",
+    "outside": "outside",
+}
+VERDICT_LABELS = {
+    "refractory": "TACE-refractory",
+    "not_refractory": "TACE not refractory",
+    "insufficient_data": "TACE: insufficient data",
+    "not_applicable": "No TACE recorded",
+    "outside": "Outside the algorithm",
+}
+
+
+def verdict(a: Assessment) -> tuple[str, str, str]:
+    """(key, label, tone) of the TACE verdict as the board should read it."""
+    status: str = a.refractoriness.status
+    step = a.algorithm.current_step
+    if step in OUTSIDE_STEPS:
+        label = f"{VERDICT_LABELS.get(status, status)} — {OUTSIDE_STEPS[step]}"
+        return "outside", label, "outside"
+    if status != "not_refractory":
+        return status, VERDICT_LABELS.get(status, status), VERDICT_TONES.get(status, "unknown")
+    nothing_to_act_on = (
+        a.algorithm.decided_by == "ALG-CONTINUE-TACE"
+        and not a.missing
+        and not any(f.severity in ("stop", "warning") for f in a.flags)
+        and not any(s.status in ("met", "insufficient_data") for s in a.signals)
+    )
+    if nothing_to_act_on:
+        return status, VERDICT_LABELS[status], "clear"
+    if a.algorithm.decided_by == "ALG-WEIGH-SWITCH":
+        return status, "TACE not refractory — weigh a switch", "watch"
+    return status, VERDICT_LABELS[status], "watch"
+
+
+def summarise(assessment: Assessment, weight_kg: float | None = None) -> Summary:
+    """The assessment as the screens show it; the weight computes doses given per kg."""
     a = assessment
     cp = a.child_pugh
     cp_value = (
@@ -302,7 +438,8 @@ def summarise(assessment: Assessment) -> Summary:
         art_value = f"{a.art.points:g} points" + (
             f" — {interpretation.split(': ', 1)[-1]}" if interpretation else ""
         )
-    options = sorted(a.options, key=lambda o: STATUS_RANK.get(o.status, 9))
+    options = sorted(a.options, key=lambda o: option_rank(o.regimen, o.status, o.reasons))
+    verdict_key, verdict_label, verdict_tone = verdict(a)
     return Summary(
         assessment=a,
         child_pugh=_status_text(cp.status, cp_value, cp.missing),
@@ -314,7 +451,7 @@ def summarise(assessment: Assessment) -> Summary:
         bclc=_status_text(a.bclc.status, f"stage {a.bclc.stage}" if a.bclc.stage else None, a.bclc.missing),
         moral=_status_text(
             a.moral.status,
-            f"{a.moral.value:.1f} ({a.moral.date})" if a.moral.value is not None else None,
+            f"{number(a.moral.value, 1)} ({a.moral.date})" if a.moral.value is not None else None,
             a.moral.missing,
         ),
         up_to_seven=_status_text(
@@ -339,9 +476,11 @@ def summarise(assessment: Assessment) -> Summary:
                 regimen=o.regimen,
                 label=REGIMEN_LABELS[o.regimen],
                 status=o.status,
-                status_label=STATUS_LABELS.get(o.status, o.status),
+                status_label=AFTER_ENDOSCOPY_LABEL
+                if _after_endoscopy(o.regimen, o.status, o.reasons)
+                else STATUS_LABELS.get(o.status, o.status),
                 reasons=tuple(_reason(r) for r in o.reasons),
-                dose=o.dose,
+                dose=dose_for_weight(o.dose, weight_kg),
                 note=_option_note(a, o.regimen),
                 missing=tuple(input_label(m) for m in o.missing),
             )
@@ -366,4 +505,38 @@ def summarise(assessment: Assessment) -> Summary:
         step_label=STEP_LABELS[a.algorithm.current_step],
         line=_line_text(a),
         stop_flags=sum(1 for f in a.flags if f.severity == "stop"),
+        warning_flags=sum(1 for f in a.flags if f.severity == "warning"),
+        verdict=verdict_key,
+        verdict_label=verdict_label,
+        verdict_tone=verdict_tone,
     )
+
+
+# The Rules page's contents: the rule book's sections, by the prefix of their rule ids.
+RULE_SECTIONS = (
+    ("scores", "Scores", ("SCORE",)),
+    ("refractoriness", "TACE refractoriness", ("TR",)),
+    ("signals", "Signs of poor response", ("PI",)),
+    ("gates", "Who the algorithm is for", ("GATE",)),
+    ("algorithm", "The algorithm's steps", ("ALG", "ON")),
+    ("options", "Options and doses", ("OPT", "DOSE", "COMBO")),
+    ("plan-checks", "Checks of a proposed plan", ("PIT",)),
+)
+
+
+@dataclass(frozen=True)
+class RuleSection:
+    anchor: str
+    title: str
+    rules: tuple[object, ...]
+
+
+def rule_sections() -> tuple[RuleSection, ...]:
+    """Every catalogue rule once, under its section (a rule of an unknown prefix goes last)."""
+    sections = [
+        RuleSection(anchor, title, tuple(r for r in RULES.values() if r.id.split("-")[0] in prefixes))
+        for anchor, title, prefixes in RULE_SECTIONS
+    ]
+    known = {p for _, _, prefixes in RULE_SECTIONS for p in prefixes}
+    rest = tuple(r for r in RULES.values() if r.id.split("-")[0] not in known)
+    return tuple(sections) + ((RuleSection("other", "Other rules", rest),) if rest else ())

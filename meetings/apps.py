@@ -8,8 +8,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Tumor board meetings"
 
     def ready(self) -> None:
-        from cases.apps import CasesConfig
+        from cases.apps import CasesConfig, WorklistColumn
         from meetings.demo import seed_meetings
+        from meetings.worklist import with_next_meeting
 
         # The case page shows "Add to agenda" and the case's board decisions (cases/apps.py).
         cases = cast(CasesConfig, apps.get_app_config("cases"))
@@ -17,3 +18,5 @@ class MeetingsConfig(AppConfig):
         cases.case_page_sections.append("meetings/case_page.html#decisions")
         # `manage.py seed_demo` seeds the demo meetings after the demo cases.
         cases.demo_seeders.append(seed_meetings)
+        # The worklist shows each case's next meeting (cases/apps.py).
+        cases.worklist_columns.append(WorklistColumn("next_meeting", "Next meeting", with_next_meeting))

@@ -10,8 +10,10 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cases.clinical import Assessment
 from cases.clinical.facts import CaseFacts
 from cases.presenters import input_label
+from cases.worklist import CURRENT_FOR_DAYS
 
 CURRENT = "current"
 STALE = "stale"
@@ -20,7 +22,7 @@ MISSING = "missing"
 # How old an input may be on the meeting day before the board should not rely on it:
 # labs move Child-Pugh and ALBI within weeks; response and vascular invasion need imaging of the
 # last two months; the endoscopy rule for bevacizumab (OPT-AB-EGD) accepts six months (183 days).
-STALE_AFTER_DAYS = {"labs": 30, "imaging": 60, "endoscopy": 183}
+STALE_AFTER_DAYS = {**CURRENT_FOR_DAYS, "endoscopy": 183}
 INPUT_NAMES = {
     "labs": "Laboratory results",
     "imaging": "Imaging (CT or MRI)",
@@ -94,14 +96,41 @@ def _check(key: str, latest: datetime.date | None, as_of: datetime.date) -> Inpu
     )
 
 
-def readiness(facts: CaseFacts, meeting_day: datetime.date, missing_inputs: Iterable[str]) -> Readiness:
+# Paths on which no option needs an endoscopy first (bevacizumab, OPT-AB-EGD is the one that does).
+NO_ENDOSCOPY_STEPS = ("BSC", "OUTSIDE")
+CLOSED = ("contraindicated", "not_indicated")
+
+
+def needs_endoscopy(assessment: Assessment | None) -> bool:
+    """Whether the patient's path may lead to atezolizumab + bevacizumab, which waits for an upper GI
+    endoscopy: not for best supportive care or outside the algorithm, nor when the regimen is closed.
+    Without an assessment, ask for it (unknown is never taken as "not needed")."""
+    if assessment is None:
+        return True
+    if assessment.algorithm.current_step in NO_ENDOSCOPY_STEPS:
+        return False
+    return assessment.option("atezolizumab_bevacizumab").status not in CLOSED
+
+
+def readiness(
+    facts: CaseFacts,
+    meeting_day: datetime.date,
+    missing_inputs: Iterable[str],
+    assessment: Assessment | None = None,
+) -> Readiness:
     """Readiness on the meeting day, from the record dates and the engine's ``missing`` list
-    (an assessment as of the meeting day)."""
-    checks = (
+    (an assessment as of the meeting day). With the assessment, only what the patient's path
+    needs is asked for: no endoscopy for a patient headed for supportive care."""
+    checks: tuple[InputCheck, ...] = (
         _check("labs", _latest((r.date for r in facts.labs), meeting_day), meeting_day),
         _check("imaging", _latest((r.date for r in facts.imaging), meeting_day), meeting_day),
-        _check("endoscopy", _latest((r.date for r in facts.endoscopies), meeting_day), meeting_day),
     )
+    if needs_endoscopy(assessment):
+        checks += (
+            _check("endoscopy", _latest((r.date for r in facts.endoscopies), meeting_day), meeting_day),
+        )
+    else:
+        missing_inputs = [path for path in missing_inputs if not path.startswith("endoscopies.")]
     # "No imaging / no endoscopy on record", or an endoscopy too old for the bevacizumab rule (the
     # engine names it endoscopies.date too, RULES.md change M), is already said by the check above.
     said = {

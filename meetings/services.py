@@ -65,7 +65,9 @@ def agenda_readiness(meeting: Meeting, items: list[AgendaItem]) -> list[Readines
     checks = []
     for item in items:
         assessed = assessment_for(cases[item.case_id], meeting.day)
-        checks.append(readiness(assessed.facts, meeting.day, assessed.assessment.missing))
+        checks.append(
+            readiness(assessed.facts, meeting.day, assessed.assessment.missing, assessed.assessment)
+        )
     return checks
 
 

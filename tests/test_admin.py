@@ -1,10 +1,14 @@
 """The admin: every model's pages render, and the history records who changed what."""
 
+import io
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 
+from cases.models import Case
 from tests.factories import CaseFactory, LabFactory
 from tests.test_live_panel import form_data
 
@@ -58,3 +62,18 @@ def test_history_records_the_user_for_app_and_admin_changes(
     assert staff_client.post(f"/admin/cases/case/{case.pk}/change/", post).status_code == 302
     latest = case.history.latest("history_id")
     assert latest.ecog == 2 and latest.history_user.username == "root"
+
+
+def test_demo_admin_manages_cases_in_the_admin_but_not_users(db: None) -> None:
+    call_command("seed_demo", stdout=io.StringIO())
+    client = Client()
+    signed_in = client.post("/login/", {"username": "demo-admin", "password": "tumorboard-demo"})
+    assert signed_in.status_code == 302
+    listing = client.get("/admin/cases/case/")
+    assert listing.status_code == 200 and "HCC-0101" in listing.content.decode()
+    assert "verdict verdict-" in listing.content.decode()
+    case = Case.objects.get(label="HCC-0101")
+    page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
+    assert f'href="/cases/{case.pk}/recommendation/"' in page and "verdict verdict-" in page
+    assert client.get("/admin/meetings/meeting/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403

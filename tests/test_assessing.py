@@ -102,8 +102,9 @@ def test_facts_and_date_come_without_running_the_engine(db: None, monkeypatch: p
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the engine ran")
 
+    case = stored(CaseFactory())  # saving a case assesses it for the worklist (cases/worklist.py)
     monkeypatch.setattr(assessing, "assess", refuse)
-    assessed = assess_case(stored(CaseFactory()))
+    assessed = assess_case(case)
     assert assessed.as_of == today() and assessed.facts.patient.ecog == 0
     with pytest.raises(AssertionError, match="the engine ran"):
         _ = assessed.assessment

@@ -12,7 +12,8 @@ def test_recommendation_shows_options_ranked_with_doses_and_sources(viewer_clien
         html.index(f'data-regimen="{r}"') for r in ("atezolizumab_bevacizumab", "lenvatinib", "regorafenib")
     ]
     assert order == sorted(order)  # recommended, then eligible, then not indicated
-    assert "atezolizumab 1200 mg + bevacizumab 15 mg/kg IV every 3 weeks" in html
+    # The per-kg dose with the amount for the recorded weight (72 kg).
+    assert "atezolizumab 1200 mg + bevacizumab 15 mg/kg (1,080 mg for 72 kg) IV every 3 weeks" in html
     assert 'aria-current="step"' in html and "ALG-2" in html
     assert "kr-2022.2" in html and "The board decides" in html
     assert "TACE timeline" in html

@@ -45,3 +45,36 @@ def sample_url(name: str) -> str:
         for _result, params in possibility:
             return reverse(name, kwargs={param: SAMPLE_KWARGS[param] for param in params})
     return reverse(name)
+
+
+def demo_url(name: str) -> str:
+    """Reverse a URL name with the ids of the demo data (`manage.py seed_demo`): a case with records,
+    the upcoming meeting and its first agenda item, or the past meeting and its signed decision."""
+    from cases.models import Case
+    from meetings.demo import NEXT_MEETING
+    from meetings.models import Decision, Meeting
+
+    case = Case.objects.get(label="HCC-0102")
+    decision = Decision.objects.filter(signed_at__isnull=False).select_related("agenda_item").first()
+    meeting = Meeting.objects.get(title=NEXT_MEETING)
+    item = meeting.items.first()
+    samples = dict(SAMPLE_KWARGS)
+    if name.startswith("meetings:"):
+        samples["pk"] = meeting.pk
+        samples["item_pk"] = item.pk if item else 1
+        if "decision" in name and decision is not None:
+            samples["pk"] = decision.agenda_item.meeting_id
+            samples["decision_pk"] = decision.pk
+    else:
+        samples["pk"] = case.pk
+        samples["record_pk"] = case.labs.first().pk if case.labs.exists() else 1
+    resolver = get_resolver()
+    *namespaces, short_name = name.split(":")
+    for namespace in namespaces:
+        resolver = resolver.namespace_dict[namespace][1]
+    from django.urls import reverse
+
+    for possibility, _pattern, _defaults, _converters in resolver.reverse_dict.getlist(short_name):
+        for _result, params in possibility:
+            return reverse(name, kwargs={param: samples[param] for param in params})
+    return reverse(name)

@@ -171,7 +171,7 @@ def _position_sentence(alg: Algorithm) -> str:
     """Where the patient stands, in one sentence (also read out by screen readers)."""
     number, title, _ = STEP_TEXT.get(alg.current_step, ("", alg.current_step, ""))
     if number:
-        where = f"The patient is at step {number} ({alg.current_step}): {title}."
+        where = f"The patient is at step {number}: {title}."
     else:
         where = EXIT_SENTENCES.get(alg.current_step, f"The patient is at {alg.current_step}.")
     passed = [STEP_TEXT[r][0] for r in alg.path if r != alg.current_step and STEP_TEXT.get(r, ("",))[0]]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from cases.charts.scales import DateScale, LogScale, Tick, month_ticks, value_tick
@@ -82,7 +82,7 @@ VASCULAR = "vascular"
 SPREAD = "spread"
 EVENT_NAMES = {VASCULAR: "Vascular invasion", SPREAD: "Extrahepatic spread"}
 
-# The two tumour markers: key → (name, unit, the CaseView analyte).
+# The two tumor markers: key → (name, unit, the CaseView analyte).
 MARKERS = {"afp": ("AFP", "ng/mL", "afp_ng_ml"), "pivka": ("PIVKA-II", "mAU/mL", "pivka_mau_ml")}
 
 
@@ -358,6 +358,36 @@ def invasion_events(view: CaseView) -> tuple[_Event, ...]:
     return tuple(sorted(found.values(), key=lambda e: (e.date, e.kind)))
 
 
+# Event lines closer than this (user units) would be drawn over each other.
+MIN_EVENT_GAP = 14.0
+
+
+def _merge_close_events(events: Sequence[_Event], scale: DateScale) -> tuple[_Event, ...]:
+    """Events of one kind whose lines would touch become one line at the first date, whose
+    sentence tells both (so no two markers or labels lie on top of each other); the text list
+    still names every date."""
+    merged: list[_Event] = []
+    for e in events:
+        same = next(
+            (
+                m
+                for m in reversed(merged)
+                if m.kind == e.kind and scale.x(e.date) - scale.x(m.date) < MIN_EVENT_GAP
+            ),
+            None,
+        )
+        if same is None:
+            merged.append(e)
+            continue
+        index = merged.index(same)
+        merged[index] = replace(
+            same,
+            detail=same.detail or e.detail,
+            sentence=f"{same.sentence}; on {e.date.isoformat()}, {e.sentence}",
+        )
+    return tuple(merged)
+
+
 def _therapy_end(t: SystemicTherapy, as_of: datetime.date) -> datetime.date | None:
     if t.outcome == "ongoing":
         return as_of
@@ -377,10 +407,13 @@ def _first_date(
 # --- the timeline -----------------------------------------------------------------------------
 
 
-def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timeline") -> Timeline:
+def timeline(
+    facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timeline", width: int = WIDTH
+) -> Timeline:
     """The TACE timeline for the board screen, from the first record to ``as_of``.
 
-    Records dated after ``as_of`` are left out, like everywhere in the engine.
+    Records dated after ``as_of`` are left out, like everywhere in the engine. ``width`` in user
+    units: a narrower picture draws the same text larger on the same screen (the room's display).
     """
     view = CaseView(facts, as_of)
     markers = marker_values(view)
@@ -391,25 +424,27 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
             as_of=as_of,
             empty=True,
             dom_id=dom_id,
-            summary="Nothing to plot yet: no TACE session, tumour marker, systemic therapy or "
+            summary="Nothing to plot yet: no TACE session, tumor marker, systemic therapy or "
             "vascular invasion is recorded.",
         )
     start = min(first, as_of - datetime.timedelta(days=MIN_SPAN_DAYS))
-    scale = DateScale(start=start, end=as_of, x0=LEFT + X_PAD, x1=RIGHT - X_PAD)
+    scale = DateScale(start=start, end=as_of, x0=LEFT + X_PAD, x1=width - 24 - X_PAD)
+    drawn = _merge_close_events(events, scale)  # the text list below still has every event
 
-    event_labels = _event_label_lane(events, scale, TOP)
+    event_labels = _event_label_lane(drawn, scale, TOP)
     sessions = _session_lane(view.sessions, scale, event_labels.bottom)
     therapies = _therapy_lane(view.therapies, as_of, scale, sessions.bottom)
     plot = _marker_plot(markers, scale, therapies.bottom)
     moral = _moral_lane(moral_pairs(view), scale, plot.bottom if plot else therapies.bottom)
     axis_y = r(moral.bottom + 4)
-    event_lines = _event_lines(events, event_labels.marks, scale, top=event_labels.bottom, bottom=axis_y)
+    event_lines = _event_lines(drawn, event_labels.marks, scale, top=event_labels.bottom, bottom=axis_y)
     pending = any(s.response == "pending" for s in sessions.marks)
-    legend = _legend(_legend_entries(plot, events, bool(therapies.marks), pending), axis_y + 44)
+    legend = _legend(_legend_entries(plot, events, bool(therapies.marks), pending), axis_y + 44, width)
     return Timeline(
         as_of=as_of,
         empty=False,
-        width=WIDTH,
+        width=width,
+        axis_right=_right(scale),
         height=math.ceil(legend.bottom),
         start=scale.start,
         dom_id=dom_id,
@@ -423,7 +458,7 @@ def timeline(facts: CaseFacts, as_of: datetime.date, dom_id: str = "tace-timelin
         y_ticks=plot.ticks if plot else (),
         moral=moral.marks,
         axis_y=axis_y,
-        x_ticks=month_ticks(scale, 8, WIDTH - 8),
+        x_ticks=month_ticks(scale, 8, width - 8),
         x_tick_label_y=r(axis_y + 30),
         legend=legend.marks,
         has_floor_values=plot.has_floor if plot else False,
@@ -447,6 +482,11 @@ class _Lane(Generic[M]):
     name: TextLabel | None = None
 
 
+def _right(scale: DateScale) -> float:
+    """The right edge of the plot and the lanes (the picture's width less its margin)."""
+    return scale.x1 + X_PAD
+
+
 def _lane_name(y: float, text: str) -> TextLabel:
     return TextLabel(x=LEFT - 14, y=r(y), text=text, anchor="end")
 
@@ -466,7 +506,7 @@ def _event_label_lane(events: Sequence[_Event], scale: DateScale, top: float) ->
     for e in events:
         text = _event_label_text(e)
         x, w = scale.x(e.date), text_width(text, SMALL)
-        if x + 6 + w <= WIDTH - 4:
+        if x + 6 + w <= _right(scale) + 24 - 4:
             spans.append((x, x + 6 + w))
             anchors.append(("start", x + 6, text))
         else:
@@ -483,19 +523,24 @@ def _event_label_lane(events: Sequence[_Event], scale: DateScale, top: float) ->
 def _event_lines(
     events: Sequence[_Event], labels: Sequence[TextLabel], scale: DateScale, *, top: float, bottom: float
 ) -> tuple[EventLine, ...]:
-    """Each event's vertical line, from below the event labels down to the date axis."""
+    """Each event's vertical line, from below the event labels down to the date axis. A line that
+    would touch the previous one (another kind, close in date) moves aside by the minimum gap."""
+    xs: list[float] = []
+    for e in events:
+        x = scale.x(e.date)
+        xs.append(max(x, xs[-1] + MIN_EVENT_GAP) if xs and x - xs[-1] < MIN_EVENT_GAP else x)
     return tuple(
         EventLine(
             date=e.date,
             kind=e.kind,
             css=f"tl-event-{e.kind}",
-            x=scale.x(e.date),
+            x=r(x),
             y_top=r(top),
             y_bottom=bottom,
             label=label,
             sentence=e.sentence,
         )
-        for e, label in zip(events, labels, strict=True)
+        for e, label, x in zip(events, labels, xs, strict=True)
     )
 
 
@@ -542,7 +587,7 @@ def _therapy_lane(
     ends = [_therapy_end(t, as_of) for t in therapies]
     starts = [scale.x(t.start) for t in therapies]
     texts = [_therapy_text(t) for t in therapies]
-    lefts = [min(x0, RIGHT - text_width(text, SMALL)) for x0, text in zip(starts, texts, strict=True)]
+    lefts = [min(x0, _right(scale) - text_width(text, SMALL)) for x0, text in zip(starts, texts, strict=True)]
     spans = [(left, left + text_width(text, SMALL)) for left, text in zip(lefts, texts, strict=True)]
     rows = assign_rows_left_to_right(spans, gap=12)
     bar_y = top + (max(rows) + 1) * 22 + 6
@@ -597,11 +642,11 @@ def _marker_plot(markers: dict[str, tuple[LabPoint, ...]], scale: DateScale, top
         for points in recorded.values()
         for d, v in points
     ]
-    frame: Box = (LEFT, frame_top, RIGHT, frame_bottom)
+    frame: Box = (LEFT, frame_top, _right(scale), frame_bottom)
     series = tuple(_marker_series(key, points, scale, log, placed, frame) for key, points in recorded.items())
     return _Plot(
         series=series,
-        box=(float(LEFT), r(frame_top), float(RIGHT - LEFT), float(PLOT_HEIGHT)),
+        box=(float(LEFT), r(frame_top), float(_right(scale) - LEFT), float(PLOT_HEIGHT)),
         title=title,
         ticks=ticks,
         has_floor=any(p.at_floor for s in series for p in s.points),
@@ -668,7 +713,7 @@ def _moral_lane(pairs: Sequence[MarkerPair], scale: DateScale, top: float) -> _L
     texts = [number_text(v) for v in values]
     widths = [text_width(t, SMALL) for t in texts]
     xs = [scale.x(d) for d, _, _ in pairs]
-    centres = [clamp_center(x, w, LEFT, RIGHT) for x, w in zip(xs, widths, strict=True)]
+    centres = [clamp_center(x, w, LEFT, _right(scale)) for x, w in zip(xs, widths, strict=True)]
     rows = assign_rows([(cx - w / 2, cx + w / 2) for cx, w in zip(centres, widths, strict=True)], gap=10)
     baseline = top + SMALL + 6
     marks = tuple(
@@ -710,7 +755,7 @@ def _legend_symbol(kind: str, cx: float, cy: float) -> str:
     return ""
 
 
-def _legend(entries: Sequence[tuple[str, str]], top: float) -> _Lane[LegendItem]:
+def _legend(entries: Sequence[tuple[str, str]], top: float, width: int = WIDTH) -> _Lane[LegendItem]:
     """The legend under the date axis, entries left to right, wrapping onto a new line when full."""
     if not entries:
         return _Lane(marks=(), bottom=top)
@@ -718,7 +763,7 @@ def _legend(entries: Sequence[tuple[str, str]], top: float) -> _Lane[LegendItem]
     x, y = float(LEFT), top + 4
     for kind, label in entries:
         w = 40 + text_width(label, SMALL) + 30
-        if x + w > WIDTH - 8 and x > LEFT:
+        if x + w > width - 8 and x > LEFT:
             x, y = float(LEFT), y + 32
         cx, cy = x + 18, y + 12
         items.append(
@@ -786,7 +831,7 @@ def _summary(
     listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
     span = f"from {scale.start.isoformat()} to {scale.end.isoformat()} (assessment date)"
     return (
-        f"TACE timeline {span}: {listed}. Tumour markers use a log scale. The full list follows the picture."
+        f"TACE timeline {span}: {listed}. Tumor markers use a log scale. The full list follows the picture."
     )
 
 

@@ -100,7 +100,7 @@ SOURCES: Final[dict[str, str]] = {
     "double-blind, phase III trial. J Clin Oncol 2023;41(7):1434–1443.",
     "Product labels": "Lenvatinib (LENVIMA) and sorafenib (NEXAVAR) prescribing information.",
     "Source review": "Conversion therapy in hepatocellular carcinoma after TACE: systemic therapy "
-    "considerations (review article, last updated 17 January 2026), summarising KLCA-NCC 2022 and "
+    "considerations (review article, last updated 2026-01-17), summarising KLCA-NCC 2022 and "
     "conversion-therapy studies.",
 }
 
@@ -190,8 +190,8 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     _r(
         "SCORE-MORAL",
         "MoRAL score",
-        "Combines the two tumour markers, PIVKA-II and AFP, drawn on the same day, into one number "
-        "that tracks tumour biology.",
+        "Combines the two tumor markers, PIVKA-II and AFP, drawn on the same day, into one number "
+        "that tracks tumor biology.",
         ("MoRAL (Lee, 2016)",),
         "MoRAL = 11 × √PIVKA-II (mAU/mL) + 2 × √AFP (ng/mL).",
     ),
@@ -273,7 +273,7 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
         "PI-MORAL",
         "MoRAL rising after the first TACE",
         "After the first TACE the MoRAL score is 89.5 or higher and at least 5 % above its value "
-        "before TACE: a sign that TACE is unlikely to control the tumour.",
+        "before TACE: a sign that TACE is unlikely to control the tumor.",
         (KLCA,),
         "Reported median overall survival under 10 months in this group.",
         flag="MoRAL rose after the first TACE to a level linked with poor outcome; weigh a switch "
@@ -289,7 +289,7 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     ),
     _r(
         "PI-COUNT",
-        "Tumour number rising twice in a row",
+        "Tumor number rising twice in a row",
         "The number of nodules went up at two consecutive counts (baseline, then after each session).",
         (KLCA,),
         "Listed by KLCA-NCC 2022 as a sign of poor TACE response.",
@@ -297,12 +297,12 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     ),
     _r(
         "PI-MARKERS",
-        "Tumour markers rising continuously",
+        "Tumor markers rising continuously",
         "AFP or PIVKA-II rose at three consecutive measurements, counting from the last value "
         "before the first TACE.",
         (KLCA,),
         "Listed by KLCA-NCC 2022 as a sign of poor TACE response.",
-        flag="A tumour marker (AFP or PIVKA-II) has risen three times in a row since TACE began.",
+        flag="A tumor marker (AFP or PIVKA-II) has risen three times in a row since TACE began.",
     ),
     # §4 candidacy
     _r(
@@ -440,7 +440,7 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
         "tremelimumab is not indicated for them by this rule set; without a recorded portal vein "
         "status it cannot be checked.",
         ("HIMALAYA",),
-        "HIMALAYA excluded main portal vein tumour thrombosis.",
+        "HIMALAYA excluded main portal vein tumor thrombosis.",
     ),
     _r(
         "OPT-LEN-VP4",
@@ -455,11 +455,11 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     _r(
         "OPT-LEN-BURDEN",
         "Lenvatinib and liver involvement of 50 % or more",
-        "REFLECT excluded patients whose tumour occupied half or more of the liver; KLCA-NCC does not "
+        "REFLECT excluded patients whose tumor occupied half or more of the liver; KLCA-NCC does not "
         "use lenvatinib for them, so the tool lists it as contraindicated.",
         (KLCA, "REFLECT"),
         "REFLECT excluded ≥ 50 % liver involvement.",
-        flag="Tumour involves 50 % or more of the liver: REFLECT excluded these patients, so "
+        flag="Tumor involves 50 % or more of the liver: REFLECT excluded these patients, so "
         "lenvatinib is ruled out here.",
     ),
     _r(
@@ -597,10 +597,10 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     _r(
         "PIT-LEN-BURDEN",
         "Lenvatinib proposed with 50 % or more liver involvement",
-        "REFLECT excluded tumour in half or more of the liver, so lenvatinib plans are ruled out with it.",
+        "REFLECT excluded tumor in half or more of the liver, so lenvatinib plans are ruled out with it.",
         (KLCA, "REFLECT"),
         "REFLECT excluded ≥ 50 % liver involvement.",
-        flag="The plan contains lenvatinib, but tumour involves 50 % or more of the liver.",
+        flag="The plan contains lenvatinib, but tumor involves 50 % or more of the liver.",
     ),
     _r(
         "PIT-REGO-INTOL",
@@ -705,7 +705,7 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     _r(
         "ALG-3",
         "Step 3: atezolizumab + bevacizumab not possible",
-        "Use lenvatinib when the main portal vein is free (no Vp4) and tumour involves less than "
+        "Use lenvatinib when the main portal vein is free (no Vp4) and tumor involves less than "
         "50 % of the liver; otherwise sorafenib.",
         (KLCA, "REFLECT", "SHARP"),
         "REFLECT: lenvatinib non-inferior to sorafenib in overall "
@@ -724,7 +724,7 @@ _RULE_LIST: Final[tuple[Rule, ...]] = (
     _r(
         "ALG-5",
         "Step 5: reassess for resection",
-        "During systemic therapy, image every 2–3 months and ask whether the tumour has become resectable.",
+        "During systemic therapy, image every 2–3 months and ask whether the tumor has become resectable.",
         (KLCA, "Source review"),
         CONVERSION_EVIDENCE,
     ),
@@ -810,7 +810,7 @@ def generate_rules_markdown() -> str:
     lines = [
         f"# Rule catalogue — rule set {RULE_SET}",
         "",
-        "Every finding the tool shows carries one of these rule ids. The tool supports the tumour "
+        "Every finding the tool shows carries one of these rule ids. The tool supports the tumor "
         "board; it does not decide.",
         "",
     ]

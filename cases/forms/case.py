@@ -14,6 +14,15 @@ from cases.concurrency import VersionedForm
 from cases.forms.fields import YesNoUnknown, clinical_formfield
 from cases.validators import label_problem, normalise_label
 
+VERDICT_CHOICES = [
+    ("", "Any TACE verdict"),
+    ("refractory", "TACE-refractory"),
+    ("not_refractory", "TACE not refractory"),
+    ("insufficient_data", "TACE: insufficient data"),
+    ("not_applicable", "No TACE recorded"),
+    ("outside", "Outside the algorithm"),
+]
+
 
 class CaseForm(VersionedForm[m.Case]):
     class Meta:
@@ -64,7 +73,11 @@ class CaseForm(VersionedForm[m.Case]):
 
 
 class CaseFilterForm(forms.Form):
-    """The case list's search: part of a label, and a status (open by default, or all)."""
+    """The worklist's filters: part of a label, a status (open by default, or all), a TACE verdict,
+    "needs discussion", and the sort order. Bound to the query string; a bad value falls back to
+    the defaults rather than an error page."""
+
+    DEFAULTS: dict[str, Any] = {"q": "", "status": m.Status.OPEN, "verdict": "", "discuss": False, "sort": ""}
 
     q = forms.CharField(
         label="Search by label",
@@ -72,13 +85,26 @@ class CaseFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": "Search by label"}),
     )
     status = forms.ChoiceField(label="Status", required=False, choices=[*m.Status.choices, ("all", "All")])
+    verdict = forms.ChoiceField(label="TACE verdict", required=False, choices=VERDICT_CHOICES)
+    discuss = forms.BooleanField(
+        label="Needs discussion",
+        required=False,
+        help_text="TACE-refractory, a switch to weigh, reassessment overdue, or labs or imaging not current",
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *, query: str, status: str) -> None:
-        # Shown, never validated: the list reads the query string itself. The inputs keep the ids q and status.
-        super().__init__(initial={"q": query, "status": status}, auto_id="%s")
+    def __init__(self, data: Any = None) -> None:
+        # The inputs keep the ids q and status (and verdict, discuss).
+        super().__init__(data, auto_id="%s")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_class = "visually-hidden"
+
+    def clean_q(self) -> str:
+        return str(self.cleaned_data["q"]).strip()
+
+    def clean_status(self) -> str:
+        return str(self.cleaned_data["status"] or m.Status.OPEN)
 
 
 class ProposalForm(forms.Form):

@@ -36,6 +36,26 @@ def yes_no_unknown(verbose_name: str, help_text: str = "") -> models.BooleanFiel
     return models.BooleanField(verbose_name, null=True, blank=True, default=None, help_text=help_text)
 
 
+WORKLIST_FIELDS = [
+    "assessed_rule_set",
+    "assessed_on",
+    "verdict",
+    "verdict_label",
+    "verdict_tone",
+    "bclc_stage",
+    "child_pugh_points",
+    "child_pugh_label",
+    "child_pugh_date",
+    "top_option",
+    "top_option_status",
+    "stop_flags",
+    "warning_flags",
+    "weigh_switch",
+    "reassessment_due",
+    "inputs_current_until",
+]
+
+
 class Case(Versioned):
     """One patient discussed by the board, known only by a pseudonymous label."""
 
@@ -72,7 +92,28 @@ class Case(Versioned):
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+
+    # The worklist's summary of the assessment (cases/worklist.py): written after every save of the
+    # case or one of its records, and again when the rule set changes, so the case list sorts and
+    # filters on stored, indexed columns instead of running the engine per row. Never edited by hand.
+    assessed_rule_set = models.CharField(max_length=20, blank=True, editable=False)
+    assessed_on = models.DateField(null=True, blank=True, editable=False)
+    verdict = models.CharField("TACE verdict", max_length=20, blank=True, editable=False, db_index=True)
+    verdict_label = models.CharField(max_length=80, blank=True, editable=False)
+    verdict_tone = models.CharField(max_length=10, blank=True, editable=False)
+    bclc_stage = models.CharField("BCLC", max_length=2, blank=True, editable=False, db_index=True)
+    child_pugh_points = models.PositiveSmallIntegerField(null=True, blank=True, editable=False, db_index=True)
+    child_pugh_label = models.CharField(max_length=40, blank=True, editable=False)
+    child_pugh_date = models.DateField(null=True, blank=True, editable=False)
+    top_option = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    top_option_status = models.CharField(max_length=20, blank=True, editable=False)
+    stop_flags = models.PositiveSmallIntegerField(default=0, editable=False, db_index=True)
+    warning_flags = models.PositiveSmallIntegerField(default=0, editable=False)
+    weigh_switch = models.BooleanField(default=False, editable=False)
+    reassessment_due = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    inputs_current_until = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=WORKLIST_FIELDS)
 
     class Meta:
         ordering = ["label"]

@@ -225,7 +225,7 @@ class TaceSession(DatedRecord):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tace_sessions")
     technique = models.CharField(max_length=7, choices=TaceTechnique.choices, blank=True)
-    response = models.CharField("mRECIST response", max_length=7, choices=Response.choices, blank=True)
+    response = models.CharField("response (mRECIST)", max_length=7, choices=Response.choices, blank=True)
     response_date = models.DateField(null=True, blank=True, validators=[not_in_future])
     tumor_count_after = count("nodules after", "tumor_count_after")
     insufficient_lesion_response = yes_no_unknown("≥50% of treated lesions insufficient")

@@ -8,27 +8,27 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cases import worklist
 from cases.adapters import with_records
 from cases.apps import CasesConfig
-from cases.assessing import assess_case
+from cases.assessing import assess_case, today
 from cases.caching import cached_page
 from cases.charts import timeline
-from cases.clinical.catalogue import CHANGES, RULES
+from cases.clinical.catalogue import CHANGES
 from cases.clinical.vocab import RULE_SET
 from cases.concurrency import conflict_message, differences, rebind
 from cases.forms.case import CaseFilterForm
 from cases.forms.records import record_form_class
-from cases.models import Case, LabResult, Status, TaceSession
+from cases.models import Case, Status
 from cases.models.records import CaseRecord
 from cases.models.versioning import StaleEdit
 from cases.permissions import require
+from cases.presenters import rule_sections
 from cases.record_kinds import RecordKind, kind_for_slug
 from cases.record_tables import record_tables
 from cases.views.case_form import PANEL
@@ -40,42 +40,41 @@ CASES_PER_PAGE = 50
 @require_GET
 @require("view_case")
 def case_list(request: HttpRequest) -> HttpResponse:
-    # Correlated sub-selects, evaluated only for the 50 rows shown: a join-and-group over every
-    # case's sessions and labs made the list O(number of cases) (docs/performance.md).
-    sessions = (
-        TaceSession.objects.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(n=Count("pk"))
-        .values("n")
+    """The worklist: every open case with its stored assessment summary, sortable and filterable.
+
+    It reads only stored, indexed columns (cases/worklist.py) and one sub-select per added column,
+    evaluated for the 50 rows shown, so the page costs the same few queries for any number of cases."""
+    worklist.refresh_outdated()  # after a rule-set change (one cheap query when nothing is outdated)
+    form = CaseFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else CaseFilterForm.DEFAULTS
+    config = cast(CasesConfig, apps.get_app_config("cases"))
+    cases = Case.objects.all()
+    for column in config.worklist_columns:
+        cases = column.annotate(cases)
+    if filters["q"]:
+        cases = cases.filter(label__icontains=filters["q"])
+    if filters["status"] in Status.values:
+        cases = cases.filter(status=filters["status"])
+    if filters["verdict"]:
+        cases = cases.filter(verdict=filters["verdict"])
+    day = today()
+    if filters["discuss"]:
+        cases = cases.filter(worklist.needs_discussion(day))
+    sort = filters["sort"] or worklist.DEFAULT_SORT
+    page = Paginator(cases.order_by(*worklist.ordering(sort)), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    child_pugh_labs = (
-        LabResult.objects.filter(case=OuterRef("pk"))
-        .filter(Q(bilirubin_mg_dl__isnull=False) | Q(albumin_g_dl__isnull=False) | Q(inr__isnull=False))
-        .order_by("-date")
-        .values("date")[:1]
-    )
-    cases = Case.objects.annotate(
-        tace_count=Coalesce(Subquery(sessions, output_field=IntegerField()), 0),
-        child_pugh_inputs_date=Subquery(child_pugh_labs),
-    ).order_by("-updated_at", "label")
-    query = request.GET.get("q", "").strip()
-    if query:
-        cases = cases.filter(label__icontains=query)
-    status = request.GET.get("status", Status.OPEN)
-    if status in Status.values:
-        cases = cases.filter(status=status)
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/case_list.html",
-        {
-            "page": page,
-            "query": query,
-            "status": status,
-            "filter_form": CaseFilterForm(query=query, status=status),
-        },
-    )
+    extra = [(column.name, column.header) for column in config.worklist_columns]
+    context = {
+        "page": page,
+        "rows": [worklist.row(case, day, extra) for case in page],
+        "extra_headers": [header for _, header in extra],
+        "column_count": len(worklist.SORT_HEADERS) + len(extra),
+        "sort": sort,
+        "sort_links": worklist.sort_links(sort),
+        "filter_form": form,
+    }
+    return render(request, "cases/case_list.html", context)
 
 
 @require_GET
@@ -208,5 +207,5 @@ def record_delete(request: HtmxHttpRequest, pk: int, kind: str, record_pk: int) 
 @require("view_case")
 def rule_catalogue(request: HttpRequest) -> HttpResponse:
     """The rule book for users, generated from the same catalogue the engine cites."""
-    context = {"rules": RULES.values(), "rule_set": RULE_SET, "changes": CHANGES}
+    context = {"sections": rule_sections(), "rule_set": RULE_SET, "changes": CHANGES}
     return render(request, "cases/rule_catalogue.html", context)

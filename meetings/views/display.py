@@ -15,6 +15,8 @@ from meetings import services
 from meetings.models import AgendaItem, Meeting
 from tumorboard.http import HtmxHttpRequest
 
+DISPLAY_TIMELINE_WIDTH = 680  # user units (the case page draws 1200)
+
 
 @require_GET
 @require("meetings.view_meeting")
@@ -78,7 +80,10 @@ def _stage_context(meeting: Meeting) -> dict[str, Any]:
         options=[o for o in summary.options if o.status not in ("not_indicated", "contraindicated")],
         contraindicated=[o.label for o in summary.options if o.status == "contraindicated"],
         not_indicated=[o.label for o in summary.options if o.status == "not_indicated"],
-        timeline=timeline(assessed.facts, assessed.assessment.as_of, dom_id="display-timeline"),
+        # A narrower picture than the case page's: the same labels read larger from the back of the room.
+        timeline=timeline(
+            assessed.facts, assessed.assessment.as_of, dom_id="display-timeline", width=DISPLAY_TIMELINE_WIDTH
+        ),
         diagram=algorithm_diagram(assessed.assessment, dom_id="display-algorithm"),
         decision=item.signed_decision,
     )

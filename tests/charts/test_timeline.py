@@ -221,3 +221,25 @@ def test_timeline_partial_is_an_accessible_svg_without_inline_style() -> None:
     assert f'viewBox="0 0 {t.width} {t.height}"' in html
     assert "<details" in html and "2026-09-15: TACE (DEB-TACE)" in html
     assert "style=" not in html and "<style" not in html and "<script" not in html
+
+
+def test_two_invasion_moments_days_apart_never_overlap() -> None:
+    # Imaging shows vascular invasion, and the TACE follow-up a few days later records it as new:
+    # one line with one label, not two lines drawn on top of each other with stacked labels.
+    facts = CaseFacts(
+        tace_sessions=(
+            TaceSession(D("2026-03-01"), "ctace", "PD", D("2026-06-12"), new_vascular_invasion=True),
+        ),
+        imaging=(
+            Imaging(D("2026-01-10"), portal_vein_invasion="none", hepatic_vein_invasion=False),
+            Imaging(D("2026-06-10"), portal_vein_invasion="vp2"),
+            Imaging(D("2026-06-11"), portal_vein_invasion="vp2", extrahepatic_spread=True),
+        ),
+    )
+    t = timeline(facts, AS_OF)
+    vascular = [e for e in t.events if e.kind == "vascular"]
+    assert len(vascular) == 1 and "2026-06-12" in vascular[0].sentence
+    xs = sorted(e.x for e in t.events)
+    assert all(b - a >= 14 for a, b in itertools.pairwise(xs))  # the spread line moved aside
+    text = "\n".join(t.text_alternative)
+    assert "2026-06-10" in text and "2026-06-12" in text  # the text list keeps every date

@@ -443,6 +443,23 @@ DEMO_CASES: list[dict[str, Any]] = [
 ]
 
 
+# The demo's administrator: staff (may open /admin/), a coordinator, with every admin permission for
+# the cases and the meetings apps, and none for users or groups (granting roles stays a superuser's).
+DEMO_ADMIN = "demo-admin"
+ADMIN_APPS = ("cases", "meetings")
+
+
+def seed_admin(password: str) -> User:
+    user, _ = User.objects.get_or_create(username=DEMO_ADMIN)
+    user.set_password(password)
+    user.is_staff = True
+    user.is_superuser = False
+    user.save()
+    user.groups.set([Group.objects.get(name=COORDINATOR)])
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+    return user
+
+
 class Command(BaseCommand):
     help = "Load synthetic demo cases and the demo users (idempotent)."
 
@@ -460,6 +477,7 @@ class Command(BaseCommand):
                 user.set_password(settings.DEMO_PASSWORD)
                 user.save()
                 user.groups.set([Group.objects.get(name=role)])
+            seed_admin(settings.DEMO_PASSWORD)
         self.stdout.write(
             f"Demo data: {created} case(s) created, {len(DEMO_CASES) - created} already present."
         )

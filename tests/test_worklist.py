@@ -1,0 +1,145 @@
+"""The worklist (the case list): stored assessment summary, columns, sorting, filters, query count."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cases import worklist
+from cases.models import Case
+from tests.factories import (
+    CaseFactory,
+    ClinicalFactory,
+    EndoscopyFactory,
+    ImagingFactory,
+    LabFactory,
+    TaceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def complete_case(
+    label: str, *, responses: tuple[str, ...] = ("SD", "SD"), liver_failing: bool = False
+) -> Case:
+    case = CaseFactory(label=label)
+    if liver_failing:  # Child-Pugh C11
+        LabFactory(case=case, bilirubin_mg_dl=4.5, albumin_g_dl=2.5, inr=2.5)
+    else:
+        LabFactory(case=case)
+    ClinicalFactory(case=case)
+    ImagingFactory(case=case)
+    EndoscopyFactory(case=case)
+    for response in responses:
+        TaceFactory(case=case, response=response)
+    case.refresh_from_db()
+    return case
+
+
+def rows(page: str) -> list[str]:
+    """The case labels in the order the table shows them."""
+    return re.findall(r'class="fw-semibold" href="/cases/\d+/">([^<]+)</a>', page)
+
+
+def test_summary_is_stored_when_a_record_is_saved() -> None:
+    case = CaseFactory(label="W-1")
+    case.refresh_from_db()
+    assert case.assessed_rule_set == worklist.RULE_SET  # written on create
+    assert case.child_pugh_label == ""
+    LabFactory(case=case, bilirubin_mg_dl=1.0, albumin_g_dl=3.9, inr=1.1)
+    ClinicalFactory(case=case)
+    case.refresh_from_db()
+    assert case.child_pugh_label == "A5"
+    assert case.child_pugh_date is not None
+
+
+def test_summary_is_recomputed_when_the_rule_set_changed(coordinator_client: Client) -> None:
+    case = complete_case("W-2")
+    Case.objects.filter(pk=case.pk).update(assessed_rule_set="kr-2021.1", verdict="", verdict_label="")
+    page = coordinator_client.get("/cases/").content.decode()
+    case.refresh_from_db()
+    assert case.assessed_rule_set == worklist.RULE_SET
+    assert case.verdict_label in page
+
+
+def test_worklist_shows_verdict_bclc_child_pugh_score_and_top_option(coordinator_client: Client) -> None:
+    complete_case("W-3")
+    page = coordinator_client.get("/cases/").content.decode()
+    for header in (
+        "TACE verdict",
+        "BCLC",
+        "Child-Pugh",
+        "Top option",
+        "Flags",
+        "Reassessment",
+        "Next meeting",
+    ):
+        assert f">{header}<" in page
+    assert ">A5" in page  # the score, not a date alone
+
+
+def test_child_pugh_c_is_never_shown_as_reassuring(coordinator_client: Client) -> None:
+    complete_case("W-C", liver_failing=True)
+    case = Case.objects.get(label="W-C")
+    assert case.child_pugh_label == "C11" and case.verdict == "outside"
+    case_page = coordinator_client.get(case.get_absolute_url()).content.decode()
+    for page in (coordinator_client.get("/cases/").content.decode(), case_page):
+        assert "verdict-clear" not in page
+
+
+def test_filter_by_verdict_and_needs_discussion(coordinator_client: Client) -> None:
+    complete_case("W-REF", responses=("PD", "PD"))
+    complete_case("W-OK", responses=("PR", "PR"))
+    refractory = Case.objects.get(label="W-REF")
+    assert refractory.verdict == "refractory"
+    page = coordinator_client.get("/cases/?verdict=refractory").content.decode()
+    assert rows(page) == ["W-REF"]
+    assert "W-REF" in rows(coordinator_client.get("/cases/?discuss=on").content.decode())
+
+
+def test_sort_by_flags_and_reverse(coordinator_client: Client) -> None:
+    complete_case("W-A")
+    complete_case("W-B", liver_failing=True)  # a warning flag
+    assert rows(coordinator_client.get("/cases/?sort=flags").content.decode()) == ["W-B", "W-A"]
+    assert rows(coordinator_client.get("/cases/?sort=-flags").content.decode()) == ["W-A", "W-B"]
+    assert rows(coordinator_client.get("/cases/?sort=label").content.decode()) == ["W-A", "W-B"]
+    assert coordinator_client.get("/cases/?sort=nonsense&verdict=bogus").status_code == 200
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_worklist_query_count_is_the_same_at_10_and_200_cases(coordinator_client: Client) -> None:
+    for n in range(10):
+        complete_case(f"Q-{n:03d}")
+    counts_10 = [
+        count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")
+    ]
+    # The other 190 cases: bulk-made rows with the same stored summary (the engine is not what is measured).
+    template = Case.objects.get(label="Q-000")
+    fields = {f: getattr(template, f) for f in worklist.summary_fields()}
+    Case.objects.bulk_create(Case(label=f"Q-{n:03d}", **fields) for n in range(10, 200))
+    assert Case.objects.count() == 200
+    counts_200 = [
+        count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")
+    ]
+    assert counts_10 == counts_200
+    assert counts_200[0] <= 8
+
+
+def test_refresh_command_recomputes_every_outdated_case() -> None:
+    complete_case("W-CMD")
+    Case.objects.update(assessed_rule_set="", verdict="")
+    out = io.StringIO()
+    call_command("refresh_worklist", stdout=out)
+    assert "1 case(s) recomputed" in out.getvalue()
+    assert Case.objects.get(label="W-CMD").verdict == "refractory"
