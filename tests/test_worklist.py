@@ -20,6 +20,7 @@ from tests.factories import (
     ImagingFactory,
     LabFactory,
     TaceFactory,
+    days_ago,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +29,18 @@ pytestmark = pytest.mark.django_db
 def complete_case(
     label: str, *, responses: tuple[str, ...] = ("SD", "SD"), liver_failing: bool = False
 ) -> Case:
+    # Dates relative to today, never the factories' sequences (which drift back as the suite runs):
+    # the labs, imaging and endoscopy stay current, the sessions 60 days apart.
     case = CaseFactory(label=label)
     if liver_failing:  # Child-Pugh C11
-        LabFactory(case=case, bilirubin_mg_dl=4.5, albumin_g_dl=2.5, inr=2.5)
+        LabFactory(case=case, date=days_ago(3), bilirubin_mg_dl=4.5, albumin_g_dl=2.5, inr=2.5)
     else:
-        LabFactory(case=case)
-    ClinicalFactory(case=case)
-    ImagingFactory(case=case)
-    EndoscopyFactory(case=case)
-    for response in responses:
-        TaceFactory(case=case, response=response)
+        LabFactory(case=case, date=days_ago(3))
+    ClinicalFactory(case=case, date=days_ago(3))
+    ImagingFactory(case=case, date=days_ago(5))
+    EndoscopyFactory(case=case, date=days_ago(20))
+    for index, response in enumerate(responses):
+        TaceFactory(case=case, date=days_ago(60 * (len(responses) - index) + 30), response=response)
     case.refresh_from_db()
     return case
 
