@@ -123,15 +123,15 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, *args: Any, **kwargs: Any) -> None:
         self._guard(None, lambda: super(ResilientRedisCache, self).delete_many(*args, **kwargs))
 
-    def clear(self) -> bool:
-        return self._guard(False, lambda: super(ResilientRedisCache, self).clear())
+    def clear(self) -> None:
+        self._guard(None, lambda: super(ResilientRedisCache, self).clear())
 
     def ping(self) -> bool:
         """Does Redis answer now? (Bypasses the retry pause: a health check must see recovery.)"""
         from redis.exceptions import RedisError
 
         try:
-            self._cache.get_client(write=True).ping()
+            self._cache.get_client(write=True).ping()  # type: ignore[attr-defined]
         except (RedisError, OSError) as error:
             outage.failed(error)
             return False
@@ -140,7 +140,7 @@ class ResilientRedisCache(RedisCache):
 
 
 def cache_health() -> str:
-    """"ok", or "degraded" when the shared cache does not answer (the app still serves, uncached).
+    """Say "ok", or "degraded" when the shared cache does not answer (the app still serves, uncached).
 
     Pings at most every HEALTH_CHECK_SECONDS per process, so a monitor polling /healthz every second
     costs Redis nothing and the health check stays the cheapest request.
