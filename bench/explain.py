@@ -22,22 +22,20 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import serve  # noqa: E402
+import serve
 
-os.environ.update(
-    {k: v for k, v in serve.app_env(DJANGO_CACHE="none", DJANGO_ALLOWED_HOSTS="testserver").items()}
-)
+os.environ.update(serve.app_env(DJANGO_CACHE="none", DJANGO_ALLOWED_HOSTS="testserver"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from load import edit_form_data  # noqa: E402
 
 from cases.models import Case  # noqa: E402
-from load import edit_form_data  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 
 # Tables whose size grows with the case count: a sequential scan of one of them is O(cases).

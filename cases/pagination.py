@@ -41,7 +41,7 @@ class CappedPaginator(Paginator):
         return self.object_list.order_by()[: COUNT_CAP + 1].count(), False
 
     @functools.cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._counted[0]
 
     @property

@@ -75,7 +75,7 @@ class PermissionBackend(ModelBackend):
         if user is None or not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:  # a superuser has every permission: left to ModelBackend
-            user._perm_cache = set((user.tb_permissions or "").split())
+            user._perm_cache = set((getattr(user, "tb_permissions", None) or "").split())  # type: ignore[attr-defined]
         return user
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
