@@ -76,3 +76,22 @@ def test_sessions_load_as_djangos_and_know_their_stored_expiry() -> None:
     expired = SessionStore(store.session_key)
     assert dict(expired.items()) == {} and expired.session_key is None and expired.stored_expiry is None
     assert dict(SessionStore("no-such-key-000000000000000000000").items()) == {}
+
+
+def test_the_signed_in_user_comes_with_their_permissions_in_one_query(
+    django_assert_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    member = user_with_role("m", "board member")
+    with django_assert_num_queries(1):
+        loaded = PermissionBackend().get_user(member.pk)
+        assert loaded.has_perm("cases.change_case") and not loaded.has_perm("cases.add_case")
+    assert loaded.get_all_permissions() == ModelBackend().get_all_permissions(fresh(member))
+    nobody = PermissionBackend().get_user(user_with_role("n", None).pk)
+    assert nobody.get_all_permissions() == set()
+
+
+def test_a_role_removed_is_gone_at_the_next_request() -> None:
+    member = user_with_role("m", "board member")
+    assert PermissionBackend().get_user(member.pk).has_perm("cases.change_case")
+    member.groups.clear()
+    assert not PermissionBackend().get_user(member.pk).has_perm("cases.change_case")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -14,15 +15,25 @@ from django.test.utils import CaptureQueriesContext
 from cases.caching import case_state
 from tests.conftest import signed_in
 from tests.factories import LabFactory, user_with_role
+from tests.servers import RedisServer
 from tests.test_live_panel import form_data, refractory_case
 
 
-@pytest.fixture(autouse=True)
-def memory_cache(settings) -> None:  # type: ignore[no-untyped-def]
-    """The default cache backend, whatever DJANGO_CACHE says in this environment."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
-    }
+@pytest.fixture(autouse=True, params=["locmem", "redis"])
+def page_cache(request: pytest.FixtureRequest, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Every test twice: on each process's memory (the default) and on a shared Redis (several app
+    servers), whatever DJANGO_CACHE says in this environment."""
+    if request.param == "locmem":
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+        }
+        yield
+        return
+    redis = RedisServer()
+    redis.start()
+    settings.CACHES = {"default": {"BACKEND": "tumorboard.cache.ResilientRedisCache", "LOCATION": redis.url}}
+    yield
+    redis.stop()
 
 
 def view(client: Client, url: str) -> tuple[str, int]:

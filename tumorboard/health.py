@@ -1,4 +1,8 @@
-"""`/healthz`: is this app server up and can it reach its database?
+"""`/healthz`: is this app server up and can it reach its database (and its shared cache)?
+
+Answers 200 "ok"; 200 "degraded" when the shared Redis cache does not answer (the server still
+serves every page, uncached: tumorboard/cache.py), so a load balancer keeps it in rotation while a
+monitor can alert; 503 when the database does not answer (nothing can be served).
 
 For load balancers and monitors: no sign-in, no session, no template, one trivial query
 (`SELECT 1` on the request's database connection). It is also the floor of the performance budget
@@ -14,6 +18,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
+from tumorboard.cache import cache_health
+
 log = logging.getLogger(__name__)
 
 
@@ -27,4 +33,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError as error:
         log.error("health check: database unreachable: %s", type(error).__name__)
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    if cache_health() != "ok":
+        return HttpResponse("degraded: cache unreachable, serving uncached\n", content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")

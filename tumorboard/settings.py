@@ -286,11 +286,20 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # Cache (Django's cache framework): rendered case pages and live panels, keyed on the case's state
 # (cases/caching.py), so an unchanged case is not rendered again (docs/performance.md). Default:
-# memory of each app-server process. Several app servers can share a database cache table
-# (DJANGO_CACHE=db; run `manage.py createcachetable` once) — see docs/operations.md.
+# memory of each app-server process. Several app servers share one Redis (DJANGO_CACHE=redis with
+# REDIS_URL; tumorboard/cache.py keeps serving, uncached, while Redis is away) or, without Redis, a
+# database cache table (DJANGO_CACHE=db; run `manage.py createcachetable` once) — docs/operations.md.
 _CACHE = os.environ.get("DJANGO_CACHE", "locmem").strip().lower()
 CACHES: dict[str, dict[str, Any]]
-if _CACHE == "db":
+if _CACHE == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "tumorboard.cache.ResilientRedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "tumorboard"),
+        }
+    }
+elif _CACHE == "db":
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tumorboard_cache"}
     }
@@ -305,7 +314,7 @@ elif _CACHE in ("locmem", ""):
 elif _CACHE == "none":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 else:
-    raise ImproperlyConfigured(f"DJANGO_CACHE must be locmem, db or none, not {_CACHE!r}")
+    raise ImproperlyConfigured(f"DJANGO_CACHE must be locmem, redis, db or none, not {_CACHE!r}")
 
 LOGGING = {
     "version": 1,
