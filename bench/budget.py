@@ -1,6 +1,6 @@
 """Performance budget: median latency of the app's busiest requests relative to `/healthz`.
 
-    .venv/bin/python bench/budget.py [--requests 300] [--sizes 10,10000] [--workers 5]
+    .venv/bin/python bench/budget.py [--requests 300] [--sizes 10,10000,100000] [--workers 5] [--cache locmem]
 
 In one run, on one gunicorn (bench/serve.py: PostgreSQL database `tumorboard_bench`, debug off,
 5 sync workers on 127.0.0.1:8001):
@@ -8,18 +8,21 @@ In one run, on one gunicorn (bench/serve.py: PostgreSQL database `tumorboard_ben
 1. recreates the database with the demo users and 10 synthetic cases (bench/populate.py; no demo
    cases, so the count is exact) and a meeting showing the first case on its display;
 2. starts gunicorn, signs in as demo-member through the login form;
-3. for each size (10, then 10,000 cases: populate.py adds the rest while the same gunicorn keeps
-   running, then VACUUM ANALYZE): warms up, then sends `--requests` rounds of four sequential requests,
-   interleaved so that all four share the same conditions —
+3. for each size (10, 10,000, then 100,000 cases: populate.py adds the rest while the same gunicorn
+   keeps running, then VACUUM ANALYZE): warms up, then sends `--requests` rounds of eight sequential
+   requests, interleaved so that all eight share the same conditions —
    - `/healthz` (the floor: the whole middleware stack, one `SELECT 1`; no cookie, as a monitor),
-   - the live-panel POST: the unchanged edit form of BENCH-00001 to `/cases/<pk>/preview/`,
-   - the case page `/cases/<pk>/` of BENCH-00001,
-   - the meeting display's poll `/meetings/<pk>/present/poll/?v=<current>` (204: no change);
+   - the live-panel POST: the unchanged edit form of BENCH-0000-001 to `/cases/<pk>/preview/`,
+   - the case page `/cases/<pk>/` of BENCH-0000-001,
+   - the meeting display's poll `/meetings/<pk>/present/poll/?v=<current>` (204: no change),
+   - the case list (the worklist): its first page, a label search, a filter (TACE-refractory) and a
+     sort (Child-Pugh), each reading the same rows at every size (LIST_QUERIES);
 4. prints the medians and each median's ratio to the median of `/healthz`, and writes them to
-   bench/out/budget-<cache>.json. Exit status 1 if a ratio is above the budget (3).
+   bench/out/budget-<cache>.json. Exit status 1 if a ratio is above its budget (2 for the live
+   panel, 3 for the others).
 
 Each request opens its own TCP connection (gunicorn's sync workers close it after the answer), the
-same for every endpoint. BENCH-00001 has 10 lab draws, 3 clinical findings, 4 imaging studies,
+same for every endpoint. BENCH-0000-001 has 10 lab draws, 3 clinical findings, 4 imaging studies,
 1 endoscopy and 4 TACE sessions at every size.
 """
 
@@ -42,7 +45,29 @@ import serve
 from load import CSRF_INPUT, edit_form_data
 
 BUDGET = 3.0
-ENDPOINTS = ("healthz", "live panel POST", "case page", "display poll")
+BUDGET_PANEL = 2.0  # the live panel answers each keystroke: it has the tighter budget
+ENDPOINTS = (
+    "healthz",
+    "live panel POST",
+    "case page",
+    "display poll",
+    "case list",
+    "case list: search",
+    "case list: filter",
+    "case list: sort",
+)
+# The list's requests read the same rows at every size: a search matching BENCH-0000-001…009, the
+# TACE-refractory cases, and the first page by Child-Pugh score.
+LIST_QUERIES = {
+    "case list": "/cases/",
+    "case list: search": "/cases/?q=BENCH-0000-00",
+    "case list: filter": "/cases/?verdict=refractory",
+    "case list: sort": "/cases/?sort=child_pugh",
+}
+
+
+def budget_of(endpoint: str) -> float:
+    return BUDGET_PANEL if endpoint == "live panel POST" else BUDGET
 
 
 class Browser:
@@ -92,9 +117,9 @@ def sign_in(browser: Browser, username: str, password: str) -> None:
 
 def targets(browser: Browser) -> dict[str, tuple[str, str, dict[str, str] | None, int]]:
     """(method, path, form, expected status) of each measured request."""
-    status, page, _ = browser.request("GET", "/cases/?q=BENCH-00001")
+    status, page, _ = browser.request("GET", "/cases/?q=BENCH-0000-001")
     found = re.search(r'href="/cases/(\d+)/"', page.decode())
-    assert status == 200 and found, "BENCH-00001 is not on the case list"
+    assert status == 200 and found, "BENCH-0000-001 is not on the case list"
     pk = int(found.group(1))
     status, page, _ = browser.request("GET", f"/cases/{pk}/edit/")
     assert status == 200, f"edit form: {status}"
@@ -115,6 +140,7 @@ def targets(browser: Browser) -> dict[str, tuple[str, str, dict[str, str] | None
             None,
             204,
         ),
+        **{name: ("GET", path, None, 200) for name, path in LIST_QUERIES.items()},
     }
 
 
@@ -165,13 +191,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=300, help="measured rounds per size")
     parser.add_argument("--warmup", type=int, default=60, help="unmeasured rounds first")
-    parser.add_argument("--sizes", default="10,10000", help="case counts, ascending")
+    parser.add_argument("--sizes", default="10,10000,100000", help="case counts, ascending")
     parser.add_argument("--workers", type=int, default=serve.WORKERS)
     parser.add_argument("--password", default="tumorboard-demo")
     parser.add_argument(
         "--cache",
         default="locmem",
-        choices=["locmem", "db", "none"],
+        choices=["locmem", "redis", "db", "none"],
         help="DJANGO_CACHE of the server (none: every answer computed afresh)",
     )
     args = parser.parse_args()
@@ -214,9 +240,18 @@ def main() -> None:
                 )
     serve.OUT.mkdir(exist_ok=True)
     (serve.OUT / f"budget-{args.cache}.json").write_text(json.dumps(results, indent=2) + "\n")
-    worst = max(r["ratio"][name] for r in results for name in ENDPOINTS)
-    print(f"\nbudget: every ratio ≤ {BUDGET}: {'yes' if worst <= BUDGET else 'NO'} (worst {worst:.2f})")
-    sys.exit(0 if worst <= BUDGET else 1)
+    over = [
+        f"{name} at {r['cases']} cases: {r['ratio'][name]:.2f} > {budget_of(name)}"
+        for r in results
+        for name in ENDPOINTS
+        if r["ratio"][name] > budget_of(name)
+    ]
+    print(
+        f"\nbudget: live panel ≤ {BUDGET_PANEL}, every other ratio ≤ {BUDGET}: {'yes' if not over else 'NO'}"
+    )
+    for line in over:
+        print(f"  over: {line}")
+    sys.exit(1 if over else 0)
 
 
 if __name__ == "__main__":

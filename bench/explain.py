@@ -43,7 +43,7 @@ GROWING = re.compile(r"Seq Scan on (cases_\w+|meetings_\w+)")
 
 
 def pages() -> list[tuple[str, str, str, dict[str, str] | None]]:
-    case = Case.objects.get(label="BENCH-000001")
+    case = Case.objects.get(label="BENCH-0000-001")
     meeting = Meeting.objects.order_by("pk").first()
     client = Client()
     client.force_login(User.objects.get(username="demo-member"))
@@ -51,7 +51,7 @@ def pages() -> list[tuple[str, str, str, dict[str, str] | None]]:
     version = meeting.display_version if meeting else 0
     listed = [
         ("case list: first page", "GET", "/cases/", None),
-        ("case list: search", "GET", "/cases/?q=BENCH-04217", None),
+        ("case list: search", "GET", "/cases/?q=BENCH-0042-17", None),
         ("case list: filter", "GET", "/cases/?verdict=refractory", None),
         ("case list: sort", "GET", "/cases/?sort=child_pugh", None),
         ("case page", "GET", f"/cases/{case.pk}/", None),

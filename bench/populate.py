@@ -4,15 +4,16 @@
     .venv/bin/python bench/populate.py --total N    # add cases until there are N BENCH-* cases
     .venv/bin/python bench/populate.py --users 0    # only the three demo users (no case)
 
-Cases are labelled BENCH-00001, BENCH-00002, …; each gets its dated records from the test
+Cases are labelled BENCH-0000-001, BENCH-0000-002, …; each gets its dated records from the test
 factories (tests/factories.py): 4–16 lab draws, 1–4 clinical findings, 2–6 imaging studies, 0–2
 endoscopies, 1–6 TACE sessions with mRECIST responses, and for one case in four a line of
 systemic therapy. The records of case number i depend only on i (a seeded generator), so
-BENCH-00001 — the case the performance budget measures — is the same case at 10 and at 10,000
+BENCH-0000-001 — the case the performance budget measures — is the same case at 10 and at 10,000
 cases: 10 lab draws, 3 clinical findings, 4 imaging studies, 1 endoscopy, 4 TACE sessions.
 
 Rows are written with bulk_create: no model validation, no history rows, no `touch_case` (the
-data are valid by construction). The demo users (`seed_demo`'s, with DEMO_PASSWORD) are created
+data are valid by construction); then each batch's worklist summary is computed by the engine and
+written, as a save would (cases/worklist.py). The demo users (`seed_demo`'s, with DEMO_PASSWORD) are created
 when missing. Also makes a meeting with the first three cases on its agenda when none exists, so the
 meeting display can be polled.
 """
@@ -41,6 +42,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from cases import models as m  # noqa: E402
+from cases import worklist  # noqa: E402
 from cases.record_kinds import RECORD_KINDS  # noqa: E402
 from meetings.models import AgendaItem, Meeting  # noqa: E402
 from tests.factories import (  # noqa: E402
@@ -58,8 +60,9 @@ BATCH = 500  # cases per transaction
 
 
 def label(number: int) -> str:
-    # Five digits: six or more in a row read as a record number, and a label is refused (cases/validators.py).
-    return f"{PREFIX}{number:05d}"
+    """BENCH-0000-001 … BENCH-9999-999: never six digits in a row, which read as a record number and
+    make a label refused (cases/validators.py), up to ten million cases."""
+    return f"{PREFIX}{number // 1000:04d}-{number % 1000:03d}"
 
 
 def ensure_demo_users() -> None:
@@ -161,6 +164,8 @@ def add_cases(first: int, count: int) -> None:
                     rows[slug].extend(records)
             for kind in RECORD_KINDS:
                 kind.model.objects.bulk_create(rows[kind.slug], batch_size=2000)
+            # The worklist's stored summary, as a save would write it (bulk_create sends no signal).
+            worklist.refresh(m.Case.objects.filter(pk__in=[case.pk for case in cases]))
 
 
 def ensure_meeting() -> None:

@@ -75,3 +75,11 @@ class CappedPaginator(Paginator):
         if self.capped:
             return f"more than {COUNT_CAP:,} {noun}"
         return f"{self.count:,} {noun}"
+
+    def pages_label(self) -> str:
+        """Say "2", "about 2,000" or "more than 200": the pages, said as surely as they were counted."""
+        if self.estimated:
+            return f"about {self.num_pages:,}"
+        if self.capped:
+            return f"more than {COUNT_CAP // self.per_page:,}"
+        return f"{self.num_pages:,}"

@@ -49,3 +49,11 @@ def test_the_whole_table_takes_the_planner_estimate(monkeypatch: pytest.MonkeyPa
     assert paginator.count_label() == "about 12 cases"
     filtered = CappedPaginator(Case.objects.filter(label__icontains="x").order_by("label"), 5)
     assert not filtered.estimated
+
+
+def test_the_pages_are_said_as_surely_as_they_were_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    CaseFactory.create_batch(7)
+    assert CappedPaginator(Case.objects.order_by("label"), 3).pages_label() == "3"
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+    capped = CappedPaginator(Case.objects.filter(pk__gt=0).order_by("label"), 2)
+    assert capped.pages_label() == "more than 2"

@@ -96,27 +96,37 @@ class Case(Versioned):
     # The worklist's summary of the assessment (cases/worklist.py): written after every save of the
     # case or one of its records, and again when the rule set changes, so the case list sorts and
     # filters on stored, indexed columns instead of running the engine per row. Never edited by hand.
-    assessed_rule_set = models.CharField(max_length=20, blank=True, editable=False)
+    # Each sort of the list has an index in its exact order (Meta.indexes), so its first page is read
+    # from the index at any number of cases, in either direction (docs/performance.md).
+    assessed_rule_set = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
     assessed_on = models.DateField(null=True, blank=True, editable=False)
-    verdict = models.CharField("TACE verdict", max_length=20, blank=True, editable=False, db_index=True)
+    verdict = models.CharField("TACE verdict", max_length=20, blank=True, editable=False)
     verdict_label = models.CharField(max_length=80, blank=True, editable=False)
     verdict_tone = models.CharField(max_length=10, blank=True, editable=False)
-    bclc_stage = models.CharField("BCLC", max_length=2, blank=True, editable=False, db_index=True)
-    child_pugh_points = models.PositiveSmallIntegerField(null=True, blank=True, editable=False, db_index=True)
+    bclc_stage = models.CharField("BCLC", max_length=2, blank=True, editable=False)
+    child_pugh_points = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     child_pugh_label = models.CharField(max_length=40, blank=True, editable=False)
     child_pugh_date = models.DateField(null=True, blank=True, editable=False)
-    top_option = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    top_option = models.CharField(max_length=40, blank=True, editable=False)
     top_option_status = models.CharField(max_length=20, blank=True, editable=False)
-    stop_flags = models.PositiveSmallIntegerField(default=0, editable=False, db_index=True)
+    stop_flags = models.PositiveSmallIntegerField(default=0, editable=False)
     warning_flags = models.PositiveSmallIntegerField(default=0, editable=False)
     weigh_switch = models.BooleanField(default=False, editable=False)
-    reassessment_due = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    reassessment_due = models.DateField(null=True, blank=True, editable=False)
     inputs_current_until = models.DateField(null=True, blank=True, editable=False, db_index=True)
 
     history = HistoricalRecords(excluded_fields=WORKLIST_FIELDS)
 
     class Meta:
         ordering = ["label"]
+        indexes = [  # one per sort of the worklist (cases/worklist.py SORTS), tie broken by label
+            models.Index(fields=["verdict", "label"], name="case_by_verdict"),
+            models.Index(fields=["bclc_stage", "label"], name="case_by_bclc"),
+            models.Index(fields=["child_pugh_points", "label"], name="case_by_child_pugh"),
+            models.Index(fields=["top_option", "label"], name="case_by_top_option"),
+            models.Index(fields=["-stop_flags", "-warning_flags", "label"], name="case_by_flags"),
+            models.Index(fields=["reassessment_due", "label"], name="case_by_reassessment"),
+        ]
         constraints = [
             # Labels that differ only in case are one patient's label twice (the model normalises
             # look-alike characters before saving; validators keep labels ASCII, so lower = casefold).

@@ -7,7 +7,6 @@ from typing import cast
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from cases.forms.records import record_form_class
 from cases.models import Case, Status
 from cases.models.records import CaseRecord
 from cases.models.versioning import StaleEdit
+from cases.pagination import CappedPaginator
 from cases.permissions import require
 from cases.presenters import rule_sections
 from cases.record_kinds import RecordKind, kind_for_slug
@@ -61,7 +61,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if filters["discuss"]:
         cases = cases.filter(worklist.needs_discussion(day))
     sort = filters["sort"] or worklist.DEFAULT_SORT
-    page = Paginator(cases.order_by(*worklist.ordering(sort)), CASES_PER_PAGE).get_page(
+    # Counted up to a cap, or estimated for the whole table: never a count of every case (cases/pagination.py).
+    page = CappedPaginator(cases.order_by(*worklist.ordering(sort)), CASES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     extra = [(column.name, column.header) for column in config.worklist_columns]
@@ -73,6 +74,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sort_links": worklist.sort_links(sort),
         "filter_form": form,
+        "page_count_label": cast(CappedPaginator, page.paginator).count_label(),
+        "pages_label": cast(CappedPaginator, page.paginator).pages_label(),
     }
     return render(request, "cases/case_list.html", context)
 
