@@ -99,16 +99,32 @@ def _key(kind: str, *parts: Any) -> str:
 
 def cached_page(request: HttpRequest, pk: int, render: Callable[[], HttpResponse]) -> HttpResponse:
     """The case page for this user and browser, rendered again only when the case changed."""
-    if len(messages.get_messages(request)) or not request.user.is_authenticated:
-        return render()
     state = case_state(pk)
     if state is None:
         return render()  # the view answers 404
+    return _for_this_browser(request, ("case-page", pk, state), render)
 
+
+def cached_list(
+    request: HttpRequest, choices: tuple[Any, ...], render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The worklist page for this user and browser and these validated filter choices (never the raw
+    query string), rendered again only when something it shows may have changed (WorklistVersion:
+    one indexed read) or after PAGE_SECONDS (its next-meeting column moves with the clock)."""
+    return _for_this_browser(request, ("case-list", m.WorklistVersion.current(), choices), render)
+
+
+def _for_this_browser(
+    request: HttpRequest, parts: tuple[Any, ...], render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """A page cached under `parts`, today, the user and the session; served only to the browser it
+    was rendered for (the page carries the user's name and a CSRF token)."""
+    if len(messages.get_messages(request)) or not request.user.is_authenticated:
+        return render()
     session_key = request.session.session_key
     if not session_key:
         return render()
-    key = _key("case-page", pk, state, today(), request.user.pk, session_key)
+    key = _key(*parts, today(), request.user.pk, session_key)
     # The browser's CSRF secret is kept beside the page: the page's tokens are valid for it only.
     cached = cache.get(key)
     if isinstance(cached, tuple) and cached[0] == request.META.get("CSRF_COOKIE"):

@@ -20,9 +20,10 @@ from django.db.models.signals import post_delete, post_save
 
 from cases.adapters import with_records
 from cases.assessing import CaseAssessment, assess_case, today
+from cases.caching import other_case_rows
 from cases.clinical.labels import REGIMEN_LABELS, STATUS_LABELS
 from cases.clinical.vocab import RULE_SET
-from cases.models import Case
+from cases.models import Case, Status, WorklistVersion
 from cases.models.case import WORKLIST_FIELDS
 from cases.presenters import AFTER_ENDOSCOPY_LABEL, PREFERRED_REGIMEN
 from cases.record_kinds import RECORD_KINDS
@@ -95,6 +96,7 @@ def refresh(cases: QuerySet[Case]) -> int:
             for name, value in summary_values(assess_case(case)).items():
                 setattr(case, name, value)
         Case.objects.bulk_update(batch, WORKLIST_FIELDS)
+    WorklistVersion.bump()
     return len(pks)
 
 
@@ -134,20 +136,48 @@ def needs_discussion(on: datetime.date | None = None) -> Q:
     )
 
 
+def matching(filters: dict[str, Any], day: datetime.date, columns: Iterable[Any] = ()) -> QuerySet[Case]:
+    """The cases the worklist's filters select (CaseFilterForm's cleaned values), with the columns
+    other apps add (cases/apps.py), unordered."""
+    cases = Case.objects.all()
+    for column in columns:
+        cases = column.annotate(cases)
+    if filters["q"]:
+        cases = cases.filter(label__icontains=filters["q"])
+    if filters["status"] in Status.values:
+        cases = cases.filter(status=filters["status"])
+    if filters["verdict"]:
+        cases = cases.filter(verdict=filters["verdict"])
+    if filters["discuss"]:
+        cases = cases.filter(needs_discussion(day))
+    return cases
+
+
 def _case_saved(sender: type, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):  # loading fixtures: the records may not all be there yet
         return
     case_id = instance.pk if isinstance(instance, Case) else getattr(instance, "case_id", None)
     if case_id is not None and Case.objects.filter(pk=case_id).exists():
         refresh(Case.objects.filter(pk=case_id))
+    else:
+        WorklistVersion.bump()  # a case deleted: the list changed too
 
 
 def connect() -> None:
-    """Keep the summary current: after a save or delete of a case or any of its dated records."""
+    """Keep the summary current: after a save or delete of a case or any of its dated records; and
+    the list's cache version, after a change to the rows other apps keep about cases (the agenda,
+    the decisions: found by introspection, since cases imports no such app)."""
     models: list[type[Model]] = [Case, *(kind.model for kind in RECORD_KINDS)]
     for model in models:
         post_save.connect(_case_saved, sender=model, dispatch_uid=f"worklist-save-{model.__name__}")
         post_delete.connect(_case_saved, sender=model, dispatch_uid=f"worklist-delete-{model.__name__}")
+    for model in other_case_rows():
+        post_save.connect(
+            WorklistVersion.bump, sender=model, dispatch_uid=f"worklist-version-{model.__name__}"
+        )
+        post_delete.connect(
+            WorklistVersion.bump, sender=model, dispatch_uid=f"worklist-gone-{model.__name__}"
+        )
 
 
 # The list's sort keys (the `sort` query parameter; "-" in front reverses): stored, indexed columns.

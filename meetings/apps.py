@@ -20,3 +20,11 @@ class MeetingsConfig(AppConfig):
         cases.demo_seeders.append(seed_meetings)
         # The worklist shows each case's next meeting (cases/apps.py).
         cases.worklist_columns.append(WorklistColumn("next_meeting", "Next meeting", with_next_meeting))
+        # The column reads the meeting's date: moving a meeting changes the list (its cache version).
+        from django.db.models.signals import post_delete, post_save
+
+        from cases.models import WorklistVersion
+        from meetings.models import Meeting
+
+        post_save.connect(WorklistVersion.bump, sender=Meeting, dispatch_uid="worklist-version-meeting")
+        post_delete.connect(WorklistVersion.bump, sender=Meeting, dispatch_uid="worklist-gone-meeting")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases import worklist
 from cases.models import Case
@@ -121,7 +123,9 @@ def count_queries(client: Client, url: str) -> int:
     return len(queries)
 
 
-def test_worklist_query_count_is_the_same_at_10_and_200_cases(coordinator_client: Client) -> None:
+def test_worklist_query_count_is_the_same_at_10_and_200_cases(coordinator_client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    # Rendered every time (no cache), so the count is the page's own.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     for n in range(10):
         complete_case(f"Q-{n:03d}")
     counts_10 = [
@@ -146,3 +150,57 @@ def test_refresh_command_recomputes_every_outdated_case() -> None:
     call_command("refresh_worklist", stdout=out)
     assert "1 case(s) recomputed" in out.getvalue()
     assert Case.objects.get(label="W-CMD").verdict == "refractory"
+
+
+@pytest.fixture
+def memory_cache(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "w"}
+    }
+
+
+def test_the_list_is_kept_until_something_it_shows_changes(
+    coordinator_client: Client, memory_cache: None
+) -> None:
+    case = complete_case("K-1")
+    first = count_queries(coordinator_client, "/cases/?sort=flags")
+    assert count_queries(coordinator_client, "/cases/?sort=flags") < first  # from the cache
+    assert (
+        "warning" not in coordinator_client.get("/cases/?sort=flags").content.decode().split("K-1")[1][:600]
+    )
+    LabFactory(case=case, date=days_ago(1), bilirubin_mg_dl=4.5, albumin_g_dl=2.5, inr=2.5)  # Child-Pugh C
+    assert (
+        "C1" in coordinator_client.get("/cases/?sort=flags").content.decode()
+    )  # at once, not after a minute
+
+
+def test_moving_a_meeting_changes_the_list_at_once(coordinator_client: Client, memory_cache: None) -> None:
+    from meetings.models import AgendaItem, Meeting
+
+    case = complete_case("K-2")
+    meeting = Meeting.objects.create(
+        title="Board", starts_at=timezone.now() + datetime.timedelta(days=7), location="Room 1"
+    )
+    AgendaItem.objects.create(meeting=meeting, case=case, position=1)
+    assert meeting.starts_at.date().isoformat() in coordinator_client.get("/cases/").content.decode()
+    meeting.starts_at += datetime.timedelta(days=7)
+    meeting.save()
+    assert meeting.starts_at.date().isoformat() in coordinator_client.get("/cases/").content.decode()
+
+
+def test_a_search_is_never_kept(coordinator_client: Client, memory_cache: None) -> None:
+    complete_case("K-3")
+    first = count_queries(coordinator_client, "/cases/?q=K-3")
+    assert count_queries(coordinator_client, "/cases/?q=K-3") == first
+
+
+def test_typing_a_search_swaps_the_table_only(coordinator_client: Client) -> None:
+    complete_case("S-1")
+    complete_case("T-1")
+    swapped = coordinator_client.get("/cases/?q=S-", headers={"HX-Request": "true"}).content.decode()
+    assert swapped.lstrip().startswith('<div id="worklist">')
+    assert rows(swapped) == ["S-1"] and 'id="q"' not in swapped  # the search box is not replaced
+    restored = coordinator_client.get(
+        "/cases/?q=S-", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    ).content.decode()
+    assert 'id="q"' in restored and rows(restored) == ["S-1"]

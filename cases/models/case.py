@@ -149,3 +149,25 @@ class Case(Versioned):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.pk])
+
+
+class WorklistVersion(models.Model):
+    """One row whose number moves whenever anything the worklist shows may have changed: a case, one
+    of its records, its stored summary, or what other apps show in the list's columns (meetings:
+    the next meeting). The rendered list is cached under this number (cases/caching.py), so a change
+    saved through any app server is never answered with the list from before it."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"worklist version {self.version}"
+
+    @classmethod
+    def bump(cls, **kwargs: object) -> None:
+        """Move the number (a signal receiver: any sender, any arguments)."""
+        if cls.objects.filter(pk=1).update(version=models.F("version") + 1) == 0:
+            cls.objects.get_or_create(pk=1)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib import messages
@@ -16,14 +16,14 @@ from cases import worklist
 from cases.adapters import with_records
 from cases.apps import CasesConfig
 from cases.assessing import assess_case, today
-from cases.caching import cached_page
+from cases.caching import cached_list, cached_page
 from cases.charts import timeline
 from cases.clinical.catalogue import CHANGES
 from cases.clinical.vocab import RULE_SET
 from cases.concurrency import conflict_message, differences, rebind
 from cases.forms.case import CaseFilterForm
 from cases.forms.records import record_form_class
-from cases.models import Case, Status
+from cases.models import Case
 from cases.models.records import CaseRecord
 from cases.models.versioning import StaleEdit
 from cases.pagination import CappedPaginator
@@ -39,34 +39,44 @@ CASES_PER_PAGE = 50
 
 @require_GET
 @require("view_case")
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """The worklist: every open case with its stored assessment summary, sortable and filterable.
 
     It reads only stored, indexed columns (cases/worklist.py) and one sub-select per added column,
-    evaluated for the 50 rows shown, so the page costs the same few queries for any number of cases."""
-    worklist.refresh_outdated()  # after a rule-set change (one cheap query when nothing is outdated)
+    evaluated for the 50 rows shown, so the page costs the same few queries for any number of cases;
+    and a page already rendered is served from the cache until the list changes (cases/caching.py)."""
+    worklist.refresh_outdated()  # after a rule-set change (one indexed query when nothing is outdated)
     form = CaseFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else CaseFilterForm.DEFAULTS
-    config = cast(CasesConfig, apps.get_app_config("cases"))
-    cases = Case.objects.all()
-    for column in config.worklist_columns:
-        cases = column.annotate(cases)
+    sort = filters["sort"] if filters["sort"].lstrip("-") in worklist.SORTS else worklist.DEFAULT_SORT
+    asked = request.GET.get("page", "1")
+    number = int(asked) if asked.isdigit() and len(asked) < 7 else 1
+
+    # Typing a search or changing a filter (htmx) swaps the table only, never the inputs.
+    # (A history restore asks for the whole page.)
+    swap = request.htmx and not request.htmx.history_restore_request
+    template = "cases/case_list.html#worklist" if swap else "cases/case_list.html"
+
+    def page() -> HttpResponse:
+        return render(request, template, _worklist_context(form, filters, sort, number))
+
     if filters["q"]:
-        cases = cases.filter(label__icontains=filters["q"])
-    if filters["status"] in Status.values:
-        cases = cases.filter(status=filters["status"])
-    if filters["verdict"]:
-        cases = cases.filter(verdict=filters["verdict"])
+        return page()  # a search is not kept: its text is the client's to choose (cases/caching.py)
+    choices = (template, filters["status"], filters["verdict"], filters["discuss"], sort, number)
+    return cached_list(request, choices, page)
+
+
+def _worklist_context(
+    form: CaseFilterForm, filters: dict[str, Any], sort: str, number: int
+) -> dict[str, Any]:
+    config = cast(CasesConfig, apps.get_app_config("cases"))
     day = today()
-    if filters["discuss"]:
-        cases = cases.filter(worklist.needs_discussion(day))
-    sort = filters["sort"] or worklist.DEFAULT_SORT
+    cases = worklist.matching(filters, day, config.worklist_columns).order_by(*worklist.ordering(sort))
     # Counted up to a cap, or estimated for the whole table: never a count of every case (cases/pagination.py).
-    page = CappedPaginator(cases.order_by(*worklist.ordering(sort)), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    paginator = CappedPaginator(cases, CASES_PER_PAGE)
+    page = paginator.get_page(number)
     extra = [(column.name, column.header) for column in config.worklist_columns]
-    context = {
+    return {
         "page": page,
         "rows": [worklist.row(case, day, extra) for case in page],
         "extra_headers": [header for _, header in extra],
@@ -74,10 +84,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sort_links": worklist.sort_links(sort),
         "filter_form": form,
-        "page_count_label": cast(CappedPaginator, page.paginator).count_label(),
-        "pages_label": cast(CappedPaginator, page.paginator).pages_label(),
+        "page_count_label": paginator.count_label(),
+        "pages_label": paginator.pages_label(),
     }
-    return render(request, "cases/case_list.html", context)
 
 
 @require_GET
