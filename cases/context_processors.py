@@ -8,7 +8,10 @@ def roles(request: HttpRequest) -> dict[str, bool | str]:
     (What a user may do at meetings is the meetings app's context processor.)
     """
     user = request.user
-    names = sorted(group.name for group in user.groups.all()) if user.is_authenticated else []
+    names: list[str] = []
+    if user.is_authenticated:
+        # Read with the user by tumorboard.auth.PermissionBackend (no query of its own), else asked.
+        names = getattr(user, "group_names", None) or sorted(group.name for group in user.groups.all())
     return {
         "user_role": ", ".join(names),
         "can_create_case": user.has_perm("cases.add_case"),

@@ -32,13 +32,21 @@ class CappedPaginator(Paginator):
 
     object_list: QuerySet[Any]
 
+    def __init__(
+        self, object_list: QuerySet[Any], per_page: int, counted: QuerySet[Any] | None = None
+    ) -> None:
+        """`counted`: the same rows without the columns that only the page shows (a sub-select per
+        row would be computed for every row counted); the list itself by default."""
+        super().__init__(object_list, per_page)
+        self.counted = object_list if counted is None else counted
+
     @functools.cached_property
     def _counted(self) -> tuple[int, bool]:
         """(rows, estimated?)"""
         estimate = self._table_estimate()
         if estimate is not None and estimate >= ESTIMATE_FROM:
             return estimate, True
-        return self.object_list.order_by()[: COUNT_CAP + 1].count(), False
+        return self.counted.order_by().values("pk")[: COUNT_CAP + 1].count(), False
 
     @functools.cached_property
     def count(self) -> int:
@@ -56,14 +64,14 @@ class CappedPaginator(Paginator):
 
     def _table_estimate(self) -> int | None:
         """The planner's row estimate of the list's table, when the list is the whole table."""
-        query = self.object_list.query
-        connection = connections[self.object_list.db]
+        query = self.counted.query
+        connection = connections[self.counted.db]
         if connection.vendor != "postgresql" or query.where or query.distinct or query.combinator:
             return None
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                [self.object_list.model._meta.db_table],
+                [self.counted.model._meta.db_table],
             )
             row = cursor.fetchone()
         return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None

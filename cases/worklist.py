@@ -11,12 +11,14 @@ What depends on today (overdue, stale inputs) is stored as a date and compared a
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 
 from cases.adapters import with_records
 from cases.assessing import CaseAssessment, assess_case, today
@@ -117,11 +119,21 @@ def outdated() -> QuerySet[Case]:
     ).order_by()
 
 
+_all_current = False  # this process found no outdated summary: none can appear until the next deploy
+
+
 def refresh_outdated(limit: int | None = REFRESH_PER_REQUEST) -> int:
-    """Recompute the outdated summaries: `limit` of them (a page view), or all (refresh_worklist)."""
+    """Recompute the outdated summaries: `limit` of them (a page view), or all (refresh_worklist).
+
+    Once a process has found none, it stops asking: every later save writes the summary with this
+    process's rule set, and a new rule set arrives only with new code, that is, new processes."""
+    global _all_current
     if limit is None:
         return refresh(outdated())
+    if _all_current:
+        return 0
     pks = list(outdated().values_list("pk", flat=True)[:limit])
+    _all_current = not pks
     return refresh(Case.objects.filter(pk__in=pks)) if pks else 0
 
 
@@ -136,12 +148,9 @@ def needs_discussion(on: datetime.date | None = None) -> Q:
     )
 
 
-def matching(filters: dict[str, Any], day: datetime.date, columns: Iterable[Any] = ()) -> QuerySet[Case]:
-    """The cases the worklist's filters select (CaseFilterForm's cleaned values), with the columns
-    other apps add (cases/apps.py), unordered."""
+def matching(filters: dict[str, Any], day: datetime.date) -> QuerySet[Case]:
+    """The cases the worklist's filters select (CaseFilterForm's cleaned values), unordered."""
     cases = Case.objects.all()
-    for column in columns:
-        cases = column.annotate(cases)
     if filters["q"]:
         cases = cases.filter(label__icontains=filters["q"])
     if filters["status"] in Status.values:
@@ -216,6 +225,7 @@ class WorklistRow:
     """One case as the worklist shows it (every word from the stored summary)."""
 
     case: Case
+    url: str  # the case page
     verdict_label: str
     verdict_tone: str
     child_pugh: str
@@ -229,6 +239,12 @@ class WorklistRow:
     extra: tuple[tuple[str, object], ...]  # (header, value) of the columns other apps add
 
 
+@functools.cache
+def _case_page_prefix() -> str:
+    """The case page's address without its id ("/cases/"): reversed once, not once per row."""
+    return reverse("cases:detail", args=[0]).removesuffix("0/")
+
+
 def row(case: Case, day: datetime.date, extra: Iterable[tuple[str, str]] = ()) -> WorklistRow:
     """The row of one case; `extra`: (attribute, header) of the columns other apps add."""
     due = case.reassessment_due
@@ -240,6 +256,7 @@ def row(case: Case, day: datetime.date, extra: Iterable[tuple[str, str]] = ()) -
         reassessment = f"due by {due.isoformat()}"
     return WorklistRow(
         case=case,
+        url=f"{_case_page_prefix()}{case.pk}/",
         verdict_label=case.verdict_label or "Not assessed yet",
         verdict_tone=case.verdict_tone or "unknown",
         child_pugh=case.child_pugh_label or "cannot compute",

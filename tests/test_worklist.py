@@ -64,7 +64,10 @@ def test_summary_is_stored_when_a_record_is_saved() -> None:
     assert case.child_pugh_date is not None
 
 
-def test_summary_is_recomputed_when_the_rule_set_changed(coordinator_client: Client) -> None:
+def test_summary_is_recomputed_when_the_rule_set_changed(
+    coordinator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worklist, "_all_current", False)  # a new rule set comes with new processes
     case = complete_case("W-2")
     Case.objects.filter(pk=case.pk).update(assessed_rule_set="kr-2021.1", verdict="", verdict_label="")
     page = coordinator_client.get("/cases/").content.decode()
@@ -204,3 +207,8 @@ def test_typing_a_search_swaps_the_table_only(coordinator_client: Client) -> Non
         "/cases/?q=S-", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     ).content.decode()
     assert 'id="q"' in restored and rows(restored) == ["S-1"]
+
+
+def test_each_row_links_to_its_case_page() -> None:
+    case = complete_case("U-1")
+    assert worklist.row(case, days_ago(0)).url == case.get_absolute_url()

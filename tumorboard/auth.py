@@ -60,12 +60,18 @@ def _permissions_sql() -> str:
 
 @functools.cache
 def _user_sql() -> str:
-    """The user's row, with their permissions joined by spaces in one more column, `tb_permissions`."""
+    """The user's row, with their permissions joined by spaces (`tb_permissions`) and their groups'
+    names (`tb_groups`) in two more columns."""
     q = connection.ops.quote_name
     table, pk = q(User._meta.db_table), q(User._meta.pk.column)
     aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     permissions = _labels_sql(f"{aggregate}({_label()}, ' ')", f"u.{pk}")
-    return f"SELECT u.*, ({permissions}) AS tb_permissions FROM {table} u WHERE u.{pk} = %s"
+    membership = User.groups.through._meta
+    groups = (  # the role names every page shows beside the user's name (cases/context_processors.py)
+        f"SELECT {aggregate}(g.{q('name')}, '|') FROM {q(Group._meta.db_table)} g "
+        f"JOIN {q(membership.db_table)} ug ON ug.{q('group_id')} = g.{q('id')} WHERE ug.{q('user_id')} = u.{pk}"
+    )
+    return f"SELECT u.*, ({permissions}) AS tb_permissions, ({groups}) AS tb_groups FROM {table} u WHERE u.{pk} = %s"
 
 
 class PermissionBackend(ModelBackend):
@@ -77,6 +83,7 @@ class PermissionBackend(ModelBackend):
         user = next(iter(User._default_manager.raw(_user_sql(), [pk])), None)
         if user is None or not self.user_can_authenticate(user):
             return None
+        user.group_names = sorted(filter(None, (getattr(user, "tb_groups", None) or "").split("|")))  # type: ignore[attr-defined]
         if not user.is_superuser:  # a superuser has every permission: left to ModelBackend
             user._perm_cache = set((getattr(user, "tb_permissions", None) or "").split())  # type: ignore[attr-defined]
         return user

@@ -71,9 +71,12 @@ def _worklist_context(
 ) -> dict[str, Any]:
     config = cast(CasesConfig, apps.get_app_config("cases"))
     day = today()
-    cases = worklist.matching(filters, day, config.worklist_columns).order_by(*worklist.ordering(sort))
+    cases = worklist.matching(filters, day)
+    shown = cases.order_by(*worklist.ordering(sort))
+    for column in config.worklist_columns:  # other apps' columns: computed for the rows shown only
+        shown = column.annotate(shown)
     # Counted up to a cap, or estimated for the whole table: never a count of every case (cases/pagination.py).
-    paginator = CappedPaginator(cases, CASES_PER_PAGE)
+    paginator = CappedPaginator(shown, CASES_PER_PAGE, counted=cases)
     page = paginator.get_page(number)
     extra = [(column.name, column.header) for column in config.worklist_columns]
     return {
