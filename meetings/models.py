@@ -292,7 +292,27 @@ class Meeting(models.Model):
         self.bump_display()
 
 
-class Attendee(models.Model):
+class FrozenWithMeeting(models.Model):
+    """A row of a meeting that freezes with it (attendance, agenda): saving, cleaning or deleting it
+    is refused while the meeting's date, attendance and agenda are frozen (Meeting.frozen_reason)."""
+
+    meeting: Any
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        # The same rule as save(), as a form error (the admin's inline forms show it).
+        reason = self.meeting.frozen_reason() if self.meeting_id else None  # type: ignore[attr-defined]
+        if reason:
+            raise ValidationError(reason)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.meeting.refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
+
+class Attendee(FrozenWithMeeting):
     """A person invited to a meeting, with the specialty they sit for and whether they came."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
@@ -321,16 +341,6 @@ class Attendee(models.Model):
         self.full_clean()
         super().save(*args, **kwargs)
 
-    def clean(self) -> None:
-        # The same rule as save(), as a form error (the admin's inline forms show it).
-        reason = self.meeting.frozen_reason() if self.meeting_id else None
-        if reason:
-            raise ValidationError(reason)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self.meeting.refuse_if_frozen()
-        return super().delete(*args, **kwargs)
-
     @property
     def presence_label(self) -> str:
         return {True: "Present", False: "Absent", None: "Not marked"}[self.present]
@@ -350,7 +360,7 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         )
 
 
-class AgendaItem(models.Model):
+class AgendaItem(FrozenWithMeeting):
     """A case on a meeting's agenda, in order, with the question put to the board."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
@@ -384,15 +394,6 @@ class AgendaItem(models.Model):
         self.meeting.refuse_if_frozen()
         self.full_clean()
         super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        reason = self.meeting.frozen_reason() if self.meeting_id else None
-        if reason:
-            raise ValidationError(reason)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self.meeting.refuse_if_frozen()
-        return super().delete(*args, **kwargs)
 
     @property
     def signed_decision(self) -> Decision | None:
