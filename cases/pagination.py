@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -39,6 +39,16 @@ class CappedPaginator(Paginator):
         row would be computed for every row counted); the list itself by default."""
         super().__init__(object_list, per_page)
         self.counted = object_list if counted is None else counted
+
+    def get_page(self, number: Any) -> Page[Any]:
+        """The first page is read with one row more than it shows: when that row is missing, the
+        whole list is on it and nothing needs counting (a search, a narrow filter)."""
+        if str(number) == "1" and "_counted" not in self.__dict__:
+            rows = list(self.object_list[: self.per_page + 1])
+            if len(rows) <= self.per_page:
+                self.__dict__["_counted"] = (len(rows), False)
+            return Page(rows[: self.per_page], 1, self)
+        return super().get_page(number)
 
     @functools.cached_property
     def _counted(self) -> tuple[int, bool]:

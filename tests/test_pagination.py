@@ -57,3 +57,12 @@ def test_the_pages_are_said_as_surely_as_they_were_counted(monkeypatch: pytest.M
     monkeypatch.setattr(pagination, "COUNT_CAP", 4)
     capped = CappedPaginator(Case.objects.filter(pk__gt=0).order_by("label"), 2)
     assert capped.pages_label() == "more than 2"
+
+
+def test_a_list_that_fits_on_the_first_page_is_not_counted(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    CaseFactory.create_batch(3)
+    paginator = CappedPaginator(Case.objects.filter(pk__gt=0).order_by("label"), 5)
+    with django_assert_num_queries(1):
+        page = paginator.get_page(1)
+        assert len(page) == 3 and paginator.count == 3 and not page.has_next()
+    assert paginator.count_label() == "3 cases" and paginator.pages_label() == "1"

@@ -131,6 +131,7 @@ def test_worklist_query_count_is_the_same_at_10_and_200_cases(coordinator_client
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     for n in range(10):
         complete_case(f"Q-{n:03d}")
+    coordinator_client.get("/cases/")  # once per process: the check for summaries from another rule set
     counts_10 = [
         count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")
     ]
@@ -142,7 +143,9 @@ def test_worklist_query_count_is_the_same_at_10_and_200_cases(coordinator_client
     counts_200 = [
         count_queries(coordinator_client, url) for url in ("/cases/", "/cases/?sort=-flags&discuss=on")
     ]
-    assert counts_10 == counts_200
+    # The same queries at both sizes, except the capped count, which a list that fits on its first
+    # page does not need (cases/pagination.py).
+    assert [n + 1 for n in counts_10] == counts_200
     assert counts_200[0] <= 8
 
 
