@@ -9,7 +9,7 @@ The worklist needs only to know whether there is a next page and roughly how man
 - a filtered list is counted up to COUNT_CAP rows and no further (`COUNT(*)` over a sub-select with
   `LIMIT`), so a broad filter costs at most COUNT_CAP index entries and a narrow one is exact.
 
-The page then says "about 100,000" or "more than 10,000" instead of a number it did not count.
+The page then says "about 100,000" or "more than 1,000" instead of a number it did not count.
 Pages themselves are still read with LIMIT/OFFSET: the first pages (where a board works) cost the
 same at any size; a deep page costs its offset, which no one reaches by clicking "Next".
 """
@@ -23,7 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000  # "more than 1,000 cases": as much as a worklist needs to say
 ESTIMATE_FROM = 10_000  # below this many rows, counting exactly is cheap: count
 
 
@@ -87,7 +87,7 @@ class CappedPaginator(Paginator):
         return int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
 
     def count_label(self, noun: str = "cases") -> str:
-        """Say "about 100,000 cases", "more than 10,000 cases" or "42 cases"."""
+        """Say "about 100,000 cases", "more than 1,000 cases" or "42 cases"."""
         if self.estimated:
             return f"about {self.count:,} {noun}"
         if self.capped:
