@@ -26,6 +26,7 @@ run: $(VENV)/.runtime
 	@echo "  demo-member       edits cases, records decisions"
 	@echo "  demo-viewer       reads only"
 	@echo "  demo-surgeon, demo-radiologist   board members (surgery, interventional radiology)"
+	@echo "  demo-admin        the admin (/admin/) for cases and meetings, not for users"
 	@echo "Open http://$(HOST)/"
 	@echo ""
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST)
