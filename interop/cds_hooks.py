@@ -110,7 +110,11 @@ def verify(authorization: str, audience: str) -> dict[str, Any]:
     ehr = ehrs().get(issuer) if isinstance(issuer, str) else None
     if ehr is None or not isinstance(issuer, str):
         raise Unauthorized("unknown issuer")
-    keys = [k for k in jwt.PyJWKSet.from_dict(ehr["jwks"]).keys if header.get("kid") in (None, k.key_id)]
+    try:
+        keys = [k for k in jwt.PyJWKSet.from_dict(ehr["jwks"]).keys if header.get("kid") in (None, k.key_id)]
+    except jwt.PyJWTError as error:  # the EHR's configured keys are unusable: a configuration error
+        logger.error("CDS Hooks: the keys configured for %s cannot be read: %s", issuer, error)
+        raise Unauthorized("the EHR's keys are not usable here") from None
     if not keys:
         raise Unauthorized("no configured key matches the token's kid")
     claims: dict[str, Any] | None = None
@@ -135,7 +139,9 @@ def verify(authorization: str, audience: str) -> dict[str, Any]:
     now = timezone.now().timestamp()
     if claims["exp"] > now + MAX_LIFETIME + LEEWAY:
         raise Unauthorized("token lives longer than five minutes")
-    _use_once(issuer, str(claims["jti"]), claims["exp"])
+    if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= 255:
+        raise Unauthorized("jti must be a string of at most 255 characters")
+    _use_once(issuer, claims["jti"], claims["exp"])
     return claims
 
 
@@ -151,16 +157,20 @@ def _use_once(issuer: str, jti: str, exp: float) -> None:
 
 def gather(request: Mapping[str, Any], issuer: str) -> list[dict[str, Any]]:
     """Every resource of the patient: from prefetch, else from the FHIR server."""
-    patient_id = str((request.get("context") or {}).get("patientId") or "")
-    if not patient_id:
+    context = request.get("context")
+    patient_id = context.get("patientId") if isinstance(context, dict) else None
+    if not isinstance(patient_id, str) or not patient_id:
         raise Unavailable("context.patientId is required")
-    prefetch = request.get("prefetch") or {}
+    prefetch = request.get("prefetch")
+    prefetch = prefetch if isinstance(prefetch, dict) else {}
     resources: list[dict[str, Any]] = []
     for key, template in PREFETCH.items():
         found = prefetch.get(key)
         if found is None:
             found = _fetch(
-                request, issuer, template.replace("{{context.patientId}}", urllib.parse.quote(patient_id))
+                request,
+                issuer,
+                template.replace("{{context.patientId}}", urllib.parse.quote(patient_id, safe="")),
             )
         if isinstance(found, dict) and found.get("resourceType") == "Bundle":
             resources += [
@@ -175,6 +185,14 @@ def gather(request: Mapping[str, Any], issuer: str) -> list[dict[str, Any]]:
     return resources
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx is then an HTTPError: "the FHIR server did not answer"
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
 def _fetch(request: Mapping[str, Any], issuer: str, query: str) -> Any:
     server = str(request.get("fhirServer") or "").rstrip("/")
     allowed = [s.rstrip("/") for s in ehrs()[issuer].get("fhir_servers", [])]
@@ -182,12 +200,13 @@ def _fetch(request: Mapping[str, Any], issuer: str, query: str) -> Any:
         raise Unavailable("prefetch is incomplete and no fhirServer was given")
     if server not in allowed:
         raise Unavailable("fhirServer is not one configured for this EHR")
-    auth = request.get("fhirAuthorization") or {}
+    auth = request.get("fhirAuthorization")
     headers = {"Accept": "application/fhir+json"}
-    if auth.get("access_token"):
+    if isinstance(auth, dict) and isinstance(auth.get("access_token"), str):
         headers["Authorization"] = f"Bearer {auth['access_token']}"
     try:
-        with urllib.request.urlopen(
+        # No redirects: the EHR's token goes to the configured server and nowhere else.
+        with _NO_REDIRECTS.open(
             urllib.request.Request(f"{server}/{query}", headers=headers), timeout=FETCH_TIMEOUT
         ) as answer:
             return json.loads(answer.read(MAX_FETCH_BYTES + 1)[:MAX_FETCH_BYTES])
@@ -196,9 +215,16 @@ def _fetch(request: Mapping[str, Any], issuer: str, query: str) -> Any:
 
 
 def known_case(resources: list[dict[str, Any]]) -> Case | None:
-    """The case here whose label is one of the patient's identifiers, if any."""
-    patient = next((r for r in resources if r.get("resourceType") == "Patient"), {})
-    values = [i.get("value") for i in patient.get("identifier", []) if isinstance(i, dict) and i.get("value")]
+    """The case here whose label is the patient's identifier in our label system, if any. Only that
+    system: a hospital number or a study id that happens to read like a label is another patient's."""
+    patient = next((r for r in resources if isinstance(r, dict) and r.get("resourceType") == "Patient"), {})
+    found = patient.get("identifier")
+    identifiers: list[Any] = found if isinstance(found, list) else []
+    values = [
+        i["value"]
+        for i in identifiers
+        if isinstance(i, dict) and i.get("system") == c.LABEL_SYSTEM and isinstance(i.get("value"), str)
+    ]
     return Case.objects.filter(label__in=values).first() if values else None
 
 

@@ -39,8 +39,8 @@ def loads_bundle(raw: bytes | str) -> Json:
         )
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CaseFormatError([f"(file): not valid JSON ({error})"]) from None
+    except (ValueError, UnicodeDecodeError) as error:  # JSONDecodeError, or an integer of over 4,300 digits
+        raise CaseFormatError([f"(file): not valid JSON ({str(error)[:200]})"]) from None
     except RecursionError:
         raise CaseFormatError([f"(file): nested deeper than {MAX_DEPTH} levels"]) from None
     if _depth(data) > MAX_DEPTH:

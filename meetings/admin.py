@@ -108,8 +108,12 @@ class DecisionAdmin(SimpleHistoryAdmin):
         frozen = obj is not None and (obj.signed_at or obj.agenda_item.meeting.is_closed)
         return super().has_change_permission(request, obj) and not frozen
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a decision is drafted in the app, beside its case's assessment, by the user who records it
+
     def has_delete_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and not (obj is not None and obj.signed_at)
+        frozen = obj is not None and (obj.signed_at or obj.agenda_item.meeting.is_closed)
+        return super().has_delete_permission(request, obj) and not frozen
 
     def save_model(self, request: HttpRequest, obj: Decision, form: Any, change: bool) -> None:
         # As in the app: a draft's concordance is computed from the engine, never typed in.

@@ -364,7 +364,9 @@ class AgendaItem(FrozenWithMeeting):
     """A case on a meeting's agenda, in order, with the question put to the board."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agenda_items")
+    # PROTECT: deleting a case must never take a line out of a meeting's agenda (closed minutes are
+    # final); a case that was on an agenda is closed (status), not deleted.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
     position = models.PositiveSmallIntegerField(default=0)
     question = models.TextField("question for the board", blank=True, **NOTE_LIMIT)
     history = HistoricalRecords(table_name="cases_historicalagendaitem")
@@ -615,6 +617,7 @@ class Decision(Versioned):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self.refuse_if_signed()
+        self.agenda_item.meeting.refuse_if_closed()
         return super().delete(*args, **kwargs)
 
     def record_concordance(self, concordance: Concordance) -> None:
@@ -682,6 +685,7 @@ class FollowUpAction(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if Decision.objects.filter(pk=self.decision_id, signed_at__isnull=False).exists():
             raise DecisionLocked("The decision is signed: its follow-up actions cannot be removed.")
+        self.decision.agenda_item.meeting.refuse_if_closed()
         return super().delete(*args, **kwargs)
 
     @property

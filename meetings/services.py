@@ -156,11 +156,14 @@ def sign(decision: Decision, user: Any, at: datetime.datetime | None = None, quo
     meeting is not in session, or the rationale, the deviation reason, a stop-flag acknowledgment
     or the reason for signing without quorum is missing.
     """
+    # The meeting's row first (closing takes the same lock): a decision is never signed in the
+    # instant between a coordinator closing the meeting and the minutes being approved.
+    meeting = decision.agenda_item.meeting
+    meeting.status = Meeting.objects.select_for_update().values_list("status", flat=True).get(pk=meeting.pk)
     Decision.objects.select_related(None).select_for_update().filter(
         pk=decision.pk
     ).first()  # one signer at a time
     decision.refuse_if_signed()
-    decision.agenda_item.meeting.refresh_from_db(fields=["status"])  # as stored now, not as read
     problem = not_signable(decision)
     if problem:
         raise ValidationError({"__all__": problem})

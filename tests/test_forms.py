@@ -47,3 +47,12 @@ def test_a_second_record_on_one_date_is_a_form_error(db: None) -> None:
     assert "already has a record of this kind on that date" in str(second.errors)
     session = record_form_class(TACE_SESSIONS)({"date": days_ago(3)}, instance=m.TaceSession(case=case))
     assert session.is_valid(), session.errors  # another kind on the same date is fine
+
+
+@pytest.mark.parametrize("typed", ["1e-400", "0,000000001e-400"])
+def test_a_value_too_small_for_a_number_is_refused_not_read_as_zero(typed: str) -> None:
+    from cases.forms.fields import ClinicalFloat
+
+    with pytest.raises(ValidationError):
+        ClinicalFloat().clean(typed)
+    assert ClinicalFloat().clean("0") == 0 and ClinicalFloat().clean("0,0") == 0

@@ -215,3 +215,8 @@ def test_typing_a_search_swaps_the_table_only(coordinator_client: Client) -> Non
 def test_each_row_links_to_its_case_page() -> None:
     case = complete_case("U-1")
     assert worklist.row(case, days_ago(0)).url == case.get_absolute_url()
+
+
+def test_a_page_number_in_other_digits_is_the_first_page(coordinator_client: Client) -> None:
+    complete_case("P-2")
+    assert coordinator_client.get("/cases/?page=%C2%B2").status_code == 200

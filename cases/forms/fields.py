@@ -77,9 +77,15 @@ class ClinicalFloat(forms.FloatField):
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # django-stubs types it as int
         if isinstance(value, str) and value.strip() not in self.empty_values:
-            number = float(read_number(value))
+            text = read_number(value)
+            number = float(text)
             if not math.isfinite(number):
                 raise ValidationError(f"{value.strip()[:20]!r} is not a number", code="invalid")
+            if number == 0 and any(
+                digit in "123456789" for digit in text.partition("e")[0].partition("E")[0]
+            ):
+                # "1e-400" is not zero, whatever a float makes of it: refused rather than read as 0.
+                raise ValidationError(f"{value.strip()[:20]!r} is too small to record", code="invalid")
             return number
         return super().to_python(value)
 

@@ -50,7 +50,7 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else CaseFilterForm.DEFAULTS
     sort = filters["sort"] if filters["sort"].lstrip("-") in worklist.SORTS else worklist.DEFAULT_SORT
     asked = request.GET.get("page", "1")
-    number = int(asked) if asked.isdigit() and len(asked) < 7 else 1
+    number = int(asked) if asked.isascii() and asked.isdigit() and len(asked) < 7 else 1
 
     # Typing a search or changing a filter (htmx) swaps the table only, never the inputs.
     # (A history restore asks for the whole page.)

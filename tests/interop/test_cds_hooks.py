@@ -21,6 +21,7 @@ from django.test import Client
 from cases.assessing import assess_facts
 from cases.clinical.parse import CaseFormatError, parse_case_document
 from cases.models import Case
+from interop.codes import LABEL_SYSTEM
 from interop.fhir_export import case_bundle
 
 pytestmark = pytest.mark.django_db
@@ -155,9 +156,24 @@ def test_a_known_patient_gets_a_link_to_the_recommendation(client: Client) -> No
     parsed = vignette_cases()[0][1]
     bundle = case_bundle(assess_facts(parsed.facts, as_of=parsed.as_of).case_document())
     prefetch = prefetch_of(bundle)
-    prefetch["patient"]["identifier"] = [{"system": "urn:oid:1.2.3", "value": "HCC-7001"}]
+    prefetch["patient"]["identifier"] = [{"system": LABEL_SYSTEM, "value": "HCC-7001"}]
     cards = call(client, hook(prefetch)).json()["cards"]
     assert cards[0]["links"][0]["url"] == f"http://testserver/cases/{case.pk}/recommendation/"
+
+
+def test_a_hospital_number_that_reads_like_a_label_links_to_no_case(client: Client) -> None:
+    Case.objects.create(label="HCC-7001")
+    parsed = vignette_cases()[0][1]
+    prefetch = prefetch_of(case_bundle(assess_facts(parsed.facts, as_of=parsed.as_of).case_document()))
+    prefetch["patient"]["identifier"] = [{"system": "urn:oid:1.2.410.100.1", "value": "HCC-7001"}]
+    cards = call(client, hook(prefetch)).json()["cards"]
+    assert cards and not any(card.get("links") for card in cards)  # another patient's case is never offered
+
+
+@pytest.mark.parametrize("body", [{"prefetch": [], "context": {"patientId": "p1"}}, {"context": "p1"}])
+def test_a_malformed_hook_request_is_refused_not_a_server_error(client: Client, body: dict) -> None:
+    response = call(client, {**hook({}), **body})
+    assert 400 <= response.status_code < 500
 
 
 @pytest.mark.parametrize(

@@ -113,3 +113,8 @@ def test_a_label_is_checked_as_the_case_form_checks_it(tmp_path: Path, label: st
     code, _out, err = run_import(tmp_path, ehr_bundle(), "--label", label)
     assert code == 2 and "Patient.identifier" in err
     assert list(Case.objects.values_list("label", flat=True)) == ["HCC-0101"]
+
+
+def test_a_number_of_thousands_of_digits_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    code, _out, err = run_import(tmp_path, '{"resourceType": "Bundle", "total": ' + "9" * 5001 + "}")
+    assert code == 2 and "not valid JSON" in err

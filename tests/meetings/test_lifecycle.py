@@ -553,3 +553,46 @@ def test_a_frozen_htmx_change_reloads_the_page_with_the_reason(
     page = coordinator_client.get(f"/meetings/{sample.pk}/").content.decode()
     assert "its date, attendance, agenda order and questions are frozen" in page
     assert 'class="d-inline-flex gap-1 presence-form"' not in page
+
+
+# --- found in review: nothing of a closed meeting moves ------------------------------------------
+
+
+def test_a_decision_is_not_signed_once_the_meeting_closed_meanwhile(member: User) -> None:
+    meeting = MeetingFactory()  # in session, as the signer's page read it
+    with_quorum(meeting)
+    decision = draft(AgendaItemFactory(meeting=meeting, case=refractory_case()), member)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CLOSED)  # closed by the coordinator
+    with pytest.raises(ValidationError):
+        services.sign(decision, member)
+    assert not Decision.objects.get(pk=decision.pk).is_signed
+
+
+def test_a_draft_and_its_actions_stay_once_the_meeting_is_closed(member: User) -> None:
+    meeting = MeetingFactory()
+    decision = draft(AgendaItemFactory(meeting=meeting, case=refractory_case()), member)
+    action = FollowUpAction.objects.create(
+        decision=decision, description="Book imaging", owner=member, due=timezone.localdate()
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.CLOSED)
+    with pytest.raises(MeetingFrozen):
+        FollowUpAction.objects.get(pk=action.pk).delete()
+    with pytest.raises(MeetingFrozen):
+        Decision.objects.get(pk=decision.pk).delete()
+    assert (
+        Decision.objects.filter(pk=decision.pk).exists()
+        and FollowUpAction.objects.filter(pk=action.pk).exists()
+    )
+
+
+def test_a_case_on_an_agenda_is_never_deleted_out_of_it() -> None:
+    from django.db.models import ProtectedError
+
+    item = AgendaItemFactory(meeting=MeetingFactory(), case=refractory_case())
+    with pytest.raises(ProtectedError):
+        item.case.delete()
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+
+
+def test_the_admin_adds_no_decision_a_decision_is_drafted_in_the_app(admin_client: Client) -> None:
+    assert admin_client.get("/admin/meetings/decision/add/").status_code == 403
