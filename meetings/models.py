@@ -293,13 +293,19 @@ class Meeting(models.Model):
 
 
 class FrozenWithMeeting(models.Model):
-    """A row of a meeting that freezes with it (attendance, agenda): saving, cleaning or deleting it
-    is refused while the meeting's date, attendance and agenda are frozen (Meeting.frozen_reason)."""
+    """A row of a meeting that freezes with it (attendance, agenda): saving (validated), cleaning or
+    deleting it is refused while the meeting's date, attendance and agenda are frozen
+    (Meeting.frozen_reason), with MeetingFrozen, which the views answer with 409."""
 
     meeting: Any
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.meeting.refuse_if_frozen()
+        self.full_clean()
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # The same rule as save(), as a form error (the admin's inline forms show it).
@@ -335,11 +341,6 @@ class Attendee(FrozenWithMeeting):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_specialty_display()})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.meeting.refuse_if_frozen()
-        self.full_clean()
-        super().save(*args, **kwargs)
 
     @property
     def presence_label(self) -> str:
@@ -393,9 +394,7 @@ class AgendaItem(FrozenWithMeeting):
                 "last"
             ]
             self.position = (last or 0) + 1
-        self.meeting.refuse_if_frozen()
-        self.full_clean()
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # FrozenWithMeeting: refused while the agenda is frozen
 
     @property
     def signed_decision(self) -> Decision | None:

@@ -161,9 +161,8 @@ def attendee_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def attendee_presence(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     """Mark a person present or absent (or back to not marked)."""
     attendee = get_object_or_404(Attendee, pk=attendee_pk, meeting_id=pk)
-    attendee.meeting.refuse_if_frozen()
     attendee.present = {"present": True, "absent": False}.get(request.POST.get("presence", ""))
-    attendee.save()
+    attendee.save()  # refused (409) once the attendance is frozen
     return _back_to_meeting(request, attendee.meeting, "attendees")
 
 
@@ -172,8 +171,7 @@ def attendee_presence(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> Ht
 @answers_409
 def attendee_remove(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     attendee = get_object_or_404(Attendee, pk=attendee_pk, meeting_id=pk)
-    attendee.meeting.refuse_if_frozen()
-    attendee.delete()
+    attendee.delete()  # refused (409) once the attendance is frozen
     return _back_to_meeting(request, attendee.meeting, "attendees")
 
 
