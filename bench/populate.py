@@ -164,6 +164,15 @@ def add_cases(first: int, count: int) -> None:
                     rows[slug].extend(records)
             for kind in RECORD_KINDS:
                 kind.model.objects.bulk_create(rows[kind.slug], batch_size=2000)
+            # What the label search reads, as a save would write it (m.LabelSuffix.sync).
+            m.LabelSuffix.objects.bulk_create(
+                (
+                    m.LabelSuffix(case=case, suffix=suffix)
+                    for case in cases
+                    for suffix in m.LabelSuffix.of(case.label)
+                ),
+                batch_size=5000,
+            )
             # The worklist's stored summary, as a save would write it (bulk_create sends no signal).
             worklist.refresh(m.Case.objects.filter(pk__in=[case.pk for case in cases]))
 

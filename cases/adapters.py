@@ -178,7 +178,7 @@ def store_imported_case(
     )
     if problem:
         return None, [f"{label_field}: {problem}"]
-    if m.Case.objects.filter(label__iexact=label).exists():
+    if m.Case.labelled(label).exists():
         return None, [f"{label_field}: a case labelled {label!r} already exists"]
     try:
         return create_case_from_facts(facts, label), []

@@ -4,16 +4,24 @@ from types import ModuleType
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.models import Field
+from django.db.models.expressions import RawSQL
 
 
 @dataclass(frozen=True)
 class WorklistColumn:
-    """A column another app adds to the case list: `annotate` adds the attribute `name` to each
-    case of the queryset (in the same query: the list's query count stays constant)."""
+    """A column another app adds to the case list: `sql()` gives a correlated sub-select over the
+    outer case row (table `cases_case`) and its parameters; its value is the case's attribute
+    `name`, read in the list's own statement for the rows shown (the query count stays constant)."""
 
     name: str
     header: str
-    annotate: Callable[[Any], Any]
+    sql: Callable[[], tuple[str, list[Any]]]
+    output_field: Field[Any, Any]
+
+    def annotate(self, cases: Any) -> Any:
+        sql, params = self.sql()
+        return cases.annotate(**{self.name: RawSQL(sql, params, output_field=self.output_field)})
 
 
 class CasesConfig(AppConfig):

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.utils.safestring import mark_safe
 
 from cases import models as m
 from cases.assessing import today
@@ -45,6 +46,7 @@ from cases.record_kinds import RECORD_KINDS
 
 PAGE_SECONDS = 60
 PANEL_SECONDS = 600
+ROW_SECONDS = 3600
 MAX_CACHED_BYTES = 256 * 1024  # larger answers are rendered every time, never kept
 
 
@@ -134,6 +136,22 @@ def _for_this_browser(
     if _keepable(response) and secret and not len(messages.get_messages(request)):
         cache.set(key, (secret, response.content), PAGE_SECONDS)
     return response
+
+
+def cached_rows(rows: Sequence[Hashable], render: Callable[[Any], str]) -> list[str]:
+    """The HTML of each row (a frozen dataclass of plain values, such as worklist.WorklistRow),
+    rendered once per distinct row and shared by every list, page, search and user that shows it.
+
+    A row's HTML is a function of its value alone, so the value (its repr) is the key: an edited
+    case makes a different row, hence a new entry; the old one ages out. One cache read for all the
+    rows of a page (`get_many`), then only the rows not found are rendered."""
+    keys = [_key("row", repr(row)) for row in rows]
+    found = cache.get_many(keys)
+    rendered = {key: render(row) for key, row in zip(keys, rows, strict=True) if key not in found}
+    if rendered:
+        cache.set_many(rendered, ROW_SECONDS)
+    # Rendered by our template (autoescaped) when it was stored.
+    return [mark_safe(found[key] if key in found else rendered[key]) for key in keys]
 
 
 def _keepable(response: HttpResponse) -> bool:

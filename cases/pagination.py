@@ -30,11 +30,9 @@ ESTIMATE_FROM = 10_000  # below this many rows, counting exactly is cheap: count
 class CappedPaginator(Paginator):
     """A Paginator whose count is exact up to COUNT_CAP, and estimated or capped beyond it."""
 
-    object_list: QuerySet[Any]
+    object_list: Any  # a QuerySet, or a sequence with count() (cases.worklist.FoundCases)
 
-    def __init__(
-        self, object_list: QuerySet[Any], per_page: int, counted: QuerySet[Any] | None = None
-    ) -> None:
+    def __init__(self, object_list: Any, per_page: int, counted: Any = None) -> None:
         """`counted`: the same rows without the columns that only the page shows (a sub-select per
         row would be computed for every row counted); the list itself by default."""
         super().__init__(object_list, per_page)
@@ -53,6 +51,8 @@ class CappedPaginator(Paginator):
     @functools.cached_property
     def _counted(self) -> tuple[int, bool]:
         """(rows, estimated?)"""
+        if not isinstance(self.counted, QuerySet):  # a list that counts itself (worklist.FoundCases)
+            return min(self.counted.count(), COUNT_CAP + 1), False
         estimate = self._table_estimate()
         if estimate is not None and estimate >= ESTIMATE_FROM:
             return estimate, True

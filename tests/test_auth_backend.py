@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import user_with_role
@@ -95,3 +100,57 @@ def test_a_role_removed_is_gone_at_the_next_request() -> None:
     assert PermissionBackend().get_user(member.pk).has_perm("cases.change_case")
     member.groups.clear()
     assert not PermissionBackend().get_user(member.pk).has_perm("cases.change_case")
+
+
+def test_a_signed_in_session_key_names_the_user_and_the_old_key_is_gone(client: Client) -> None:
+    member = user_with_role("m", "board member")
+    client.get("/login/")  # a session before signing in (the sign-in form's)
+    client.force_login(member)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert key.startswith(f"{member.pk}-") and len(key) <= 40
+    assert list(Session.objects.values_list("session_key", flat=True)) == [key]
+
+
+def test_a_signed_in_request_reads_its_session_and_user_in_one_statement(client: Client) -> None:
+    client.force_login(user_with_role("m", "board member"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/cases/").status_code == 200
+    sessions = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+    users = [q["sql"] for q in queries.captured_queries if '"auth_user"' in q["sql"]]
+    assert len(sessions) == 1 and users == sessions  # the same statement
+
+
+def signed_in_as(user: User, key_user: User) -> Client:
+    """A browser holding a session of `user` stored under a key naming `key_user`."""
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "tumorboard.auth.PermissionBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    key = f"{key_user.pk}-{'k' * 32}"
+    Session.objects.create(
+        session_key=key,
+        session_data=store.encode(store._get_session(no_load=True)),
+        expire_date=timezone.now() + datetime.timedelta(hours=1),
+    )
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = key
+    return browser
+
+
+def test_the_id_in_a_key_never_signs_in_another_user() -> None:
+    viewer, coordinator = user_with_role("v", "viewer"), user_with_role("c", "coordinator")
+    response = signed_in_as(viewer, key_user=coordinator).get("/cases/")
+    assert response.status_code == 200 and response.wsgi_request.user == viewer
+    assert not response.wsgi_request.user.has_perm("cases.add_case")  # the viewer's permissions
+
+
+def test_a_role_removed_or_an_account_disabled_counts_from_the_next_request(client: Client) -> None:
+    member = user_with_role("m", "board member")
+    client.force_login(member)
+    case_page = "/cases/new/"
+    assert client.get("/cases/").wsgi_request.user.has_perm("cases.change_case")
+    member.groups.clear()
+    assert client.get("/cases/").status_code == 403  # no role: nothing to read
+    member.is_active = False
+    member.save()
+    assert client.get(case_page).status_code == 302  # signed out: to the sign-in page

@@ -139,3 +139,22 @@ def test_the_panel_is_shared_for_the_same_values_and_follows_the_stored_case(mem
     case.tace_sessions.order_by("date").first().delete()
     after = member_client.post(url, data).content.decode()
     assert after != first and 'data-status="recommended"' not in after
+
+
+def test_a_cases_row_follows_its_changes_at_once_in_every_list(member_client: Client) -> None:
+    """Rows are rendered once and shared by every list showing them (cached_rows), keyed on what
+    they show: a search shows a change the moment it is saved, like the list itself."""
+    case = refractory_case()
+    for url in (f"/cases/?q={case.label}&status=all", "/cases/?status=all"):
+        view(member_client, url)
+    lab = case.labs.get()
+    lab.bilirubin_mg_dl, lab.albumin_g_dl, lab.inr = 4.5, 2.5, 2.5  # Child-Pugh C
+    lab.save()
+    case.refresh_from_db()
+    case.status = "closed"
+    case.save()
+    for url in (f"/cases/?q={case.label}&status=all", "/cases/?status=closed"):
+        page, _ = view(member_client, url)
+        row = page.split(f">{case.label}</a>")[1].split("</tr>")[0]
+        assert '<span class="badge case-status">Closed</span>' in row, url
+        assert ">C1" in row, url  # Child-Pugh C, from the new labs

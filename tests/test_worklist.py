@@ -194,6 +194,26 @@ def test_moving_a_meeting_changes_the_list_at_once(coordinator_client: Client, m
     assert meeting.starts_at.date().isoformat() in coordinator_client.get("/cases/").content.decode()
 
 
+def test_next_meeting_is_the_earliest_still_to_come(coordinator_client: Client) -> None:
+    from meetings.models import AgendaItem, Meeting
+
+    def meeting_in(days: int) -> Meeting:
+        return Meeting.objects.create(
+            title="Board", starts_at=timezone.now() + datetime.timedelta(days=days), location="Room 1"
+        )
+
+    planned = complete_case("N-1")
+    complete_case("N-2")  # on no agenda
+    past, later, sooner = meeting_in(-3), meeting_in(14), meeting_in(7)
+    for meeting in (past, later, sooner):
+        AgendaItem.objects.create(meeting=meeting, case=planned, position=1)
+    page = coordinator_client.get("/cases/?q=N-").content.decode()
+    row_of = {label: page.split(f">{label}</a>")[1].split("</tr>")[0] for label in ("N-1", "N-2")}
+    shown = timezone.localtime(sooner.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert f'data-label="Next meeting">{shown}<' in row_of["N-1"]
+    assert 'data-label="Next meeting">none planned<' in row_of["N-2"]
+
+
 def test_a_search_is_never_kept(coordinator_client: Client, memory_cache: None) -> None:
     complete_case("K-3")
     first = count_queries(coordinator_client, "/cases/?q=K-3")
@@ -220,3 +240,61 @@ def test_each_row_links_to_its_case_page() -> None:
 def test_a_page_number_in_other_digits_is_the_first_page(coordinator_client: Client) -> None:
     complete_case("P-2")
     assert coordinator_client.get("/cases/?page=%C2%B2").status_code == 200
+
+
+@pytest.mark.parametrize("few_matches", [worklist.FEW_MATCHES, 1])  # cases read by id, or the range kept
+def test_a_search_finds_the_text_anywhere_in_the_label_ignoring_case(
+    coordinator_client: Client, few_matches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worklist, "FEW_MATCHES", few_matches)
+    for label in ("HCC-2024-0117", "HCC-2024-0217", "LIV-0117-B"):
+        CaseFactory(label=label)
+
+    def found(text: str) -> list[str]:
+        return sorted(rows(coordinator_client.get("/cases/", {"q": text}).content.decode()))
+
+    assert found("hcc-2024-01") == ["HCC-2024-0117"]  # from the start, typed in lower case
+    assert found("0117") == ["HCC-2024-0117", "LIV-0117-B"]  # in the middle and at the end
+    assert found("7-b") == ["LIV-0117-B"]
+    assert found("17") == ["HCC-2024-0117", "HCC-2024-0217", "LIV-0117-B"]  # two characters
+    assert found("2024-0") == ["HCC-2024-0117", "HCC-2024-0217"]
+    assert found("%") == [] and found("_0") == []  # literal characters, never wildcards
+    assert found("0117x") == []
+
+
+def test_a_relabelled_case_is_found_by_its_new_label_only(coordinator_client: Client) -> None:
+    case = CaseFactory(label="OLD-LABEL-1")
+    case.label = "NEW-1"
+    case.save()
+    assert rows(coordinator_client.get("/cases/?q=NEW-1").content.decode()) == ["NEW-1"]
+    assert rows(coordinator_client.get("/cases/?q=OLD-LAB").content.decode()) == []
+    assert rows(coordinator_client.get("/cases/?q=LABEL").content.decode()) == []
+
+
+@pytest.mark.parametrize("sort", [*worklist.SORTS, *(f"-{key}" for key in worklist.SORTS)])
+def test_a_search_lists_the_same_rows_in_the_same_order_however_it_is_read(
+    coordinator_client: Client, sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A label being typed is read by id (worklist.FoundCases), a text most labels share through the
+    list's own query: the same rows, the same order, the same pages."""
+    complete_case("PG-0001")
+    complete_case("PG-0002", liver_failing=True)
+    complete_case("PG-0003", responses=("PD", "PD"))
+    for n in range(4, 56):
+        CaseFactory(label=f"PG-{n:04d}", status="closed" if n % 9 == 0 else "open")
+
+    def listed(query: str) -> list[list[str]]:
+        pages = []
+        for number in (1, 2):
+            page = coordinator_client.get(f"/cases/?q=pg-&sort={sort}&page={number}{query}").content.decode()
+            pages.append(rows(page))
+        return pages
+
+    for query in ("", "&status=all", "&status=closed", "&verdict=refractory", "&discuss=on"):
+        by_id = listed(query)
+        monkeypatch.setattr(worklist, "FEW_MATCHES", 0)
+        by_query = listed(query)
+        monkeypatch.undo()
+        assert by_id == by_query, query
+    first, second = listed("&status=all")
+    assert len(first) == 50 and len(second) == 5  # 55 cases, pages of 50

@@ -17,6 +17,8 @@ import django_stubs_ext
 from django.contrib.messages import constants as messages
 from django.core.exceptions import ImproperlyConfigured
 
+from tumorboard.release import release_digest
+
 # Lets the typed generics run: `forms.ModelForm[Meeting]` is a subscript at import time, which
 # Django's own classes do not support (django-stubs-ext adds a no-op `__class_getitem__`).
 django_stubs_ext.monkeypatch()
@@ -160,6 +162,15 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60)
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED", True):
+    # PostgreSQL plans each statement again unless it is prepared: for the statements every request
+    # sends (the session, the user, a case's state) planning took longer than running them
+    # (0.4-0.6 ms each, docs/performance.md). Server-side parameters let psycopg prepare a statement
+    # on a connection from its 5th execution; the backend (tumorboard/postgresql/base.py) keeps them
+    # working through a migration. DATABASE_PREPARED=false behind a pooler that does not keep
+    # prepared statements (PgBouncer in transaction mode before 1.21).
+    DATABASES["default"]["ENGINE"] = "tumorboard.postgresql"
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -289,19 +300,27 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 # memory of each app-server process. Several app servers share one Redis (DJANGO_CACHE=redis with
 # REDIS_URL; tumorboard/cache.py keeps serving, uncached, while Redis is away) or, without Redis, a
 # database cache table (DJANGO_CACHE=db; run `manage.py createcachetable` once) — docs/operations.md.
+# A shared cache outlives a deploy: its keys carry the release (tumorboard/release.py), so that
+# answers rendered by other code are never served.
 _CACHE = os.environ.get("DJANGO_CACHE", "locmem").strip().lower()
 CACHES: dict[str, dict[str, Any]]
+if _CACHE in ("redis", "db"):
+    _SHARED_PREFIX = f"{os.environ.get('DJANGO_CACHE_PREFIX', 'tumorboard')}:{release_digest(BASE_DIR)}"
 if _CACHE == "redis":
     CACHES = {
         "default": {
             "BACKEND": "tumorboard.cache.ResilientRedisCache",
             "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "tumorboard"),
+            "KEY_PREFIX": _SHARED_PREFIX,
         }
     }
 elif _CACHE == "db":
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tumorboard_cache"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tumorboard_cache",
+            "KEY_PREFIX": _SHARED_PREFIX,
+        }
     }
 elif _CACHE in ("locmem", ""):
     CACHES = {

@@ -60,8 +60,8 @@ class CaseForm(VersionedForm[m.Case]):
         problem = label_problem(label)
         if problem:
             raise forms.ValidationError(problem)
-        others = m.Case.objects.exclude(pk=self.instance.pk) if self.instance.pk else m.Case.objects.all()
-        if others.filter(label__iexact=label).exists():
+        same = m.Case.labelled(label)
+        if (same.exclude(pk=self.instance.pk) if self.instance.pk else same).exists():
             raise forms.ValidationError(
                 f"a case labelled {label!r} already exists (case and look-alikes ignored)"
             )
@@ -92,13 +92,14 @@ class CaseFilterForm(forms.Form):
         help_text="TACE-refractory, a switch to weigh, reassessment overdue, or labs or imaging not current",
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Labels for screen readers only; one helper for every instance (it holds no instance data).
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.label_class = "visually-hidden"
 
     def __init__(self, data: Any = None) -> None:
         # The inputs keep the ids q and status (and verdict, discuss).
         super().__init__(data, auto_id="%s")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_class = "visually-hidden"
 
     def clean_q(self) -> str:
         return str(self.cleaned_data["q"]).strip()

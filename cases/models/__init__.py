@@ -1,7 +1,7 @@
 """The tumor board's data: a case and its dated records (every one history-tracked). The meetings
 that discuss a case are the meetings app's."""
 
-from cases.models.case import Case, Etiology, Sex, Status, WorklistVersion
+from cases.models.case import Case, Etiology, LabelSuffix, Sex, Status, WorklistVersion
 from cases.models.records import (
     Ascites,
     ClinicalFinding,
@@ -28,6 +28,7 @@ __all__ = [
     "Etiology",
     "Imaging",
     "LabResult",
+    "LabelSuffix",
     "PortalVeinInvasion",
     "Regimen",
     "Response",

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import worklist
 from cases.adapters import with_records
 from cases.apps import CasesConfig
 from cases.assessing import assess_case, today
-from cases.caching import cached_list, cached_page
+from cases.caching import cached_list, cached_page, cached_rows
 from cases.charts import timeline
 from cases.clinical.catalogue import CHANGES
 from cases.clinical.vocab import RULE_SET
@@ -35,6 +36,7 @@ from cases.views.case_form import PANEL
 from tumorboard.http import HtmxHttpRequest
 
 CASES_PER_PAGE = 50
+WORKLIST_ROW = "cases/case_list.html#worklist-row"
 
 
 @require_GET
@@ -58,7 +60,8 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     template = "cases/case_list.html#worklist" if swap else "cases/case_list.html"
 
     def page() -> HttpResponse:
-        return render(request, template, _worklist_context(form, filters, sort, number))
+        query = [(name, value) for name, values in request.GET.lists() for value in values]
+        return render(request, template, _worklist_context(form, filters, sort, number, query))
 
     if filters["q"]:
         return page()  # a search is not kept: its text is the client's to choose (cases/caching.py)
@@ -67,25 +70,31 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _worklist_context(
-    form: CaseFilterForm, filters: dict[str, Any], sort: str, number: int
+    form: CaseFilterForm, filters: dict[str, Any], sort: str, number: int, query: list[tuple[str, str]]
 ) -> dict[str, Any]:
     config = cast(CasesConfig, apps.get_app_config("cases"))
     day = today()
-    cases = worklist.matching(filters, day)
-    shown = cases.order_by(*worklist.ordering(sort))
-    for column in config.worklist_columns:  # other apps' columns: computed for the rows shown only
-        shown = column.annotate(shown)
-    # Counted up to a cap, or estimated for the whole table: never a count of every case (cases/pagination.py).
-    paginator = CappedPaginator(shown, CASES_PER_PAGE, counted=cases)
+    searched = worklist.found_by_id(filters, sort, config.worklist_columns)
+    if isinstance(searched, worklist.FoundCases):  # a label being typed: a few cases, read by id
+        paginator = CappedPaginator(searched, CASES_PER_PAGE)
+    else:
+        cases = worklist.matching(filters, day, label=searched)
+        shown = cases.order_by(*worklist.ordering(sort)).only(*worklist.ROW_COLUMNS)
+        for column in config.worklist_columns:  # other apps' columns: computed for the rows shown only
+            shown = column.annotate(shown)
+        # Counted up to a cap, or estimated for the whole table: never a count of every case (cases/pagination.py).
+        paginator = CappedPaginator(shown, CASES_PER_PAGE, counted=cases)
     page = paginator.get_page(number)
     extra = [(column.name, column.header) for column in config.worklist_columns]
+    rows = [worklist.row(case, day, extra) for case in page]
     return {
         "page": page,
-        "rows": [worklist.row(case, day, extra) for case in page],
+        "rows": rows,
+        "row_html": cached_rows(rows, lambda row: render_to_string(WORKLIST_ROW, {"row": row})),
         "extra_headers": [header for _, header in extra],
         "column_count": len(worklist.SORT_HEADERS) + len(extra),
         "sort": sort,
-        "sort_links": worklist.sort_links(sort),
+        "sort_links": worklist.sort_links(sort, query),
         "filter_form": form,
         "page_count_label": paginator.count_label(),
         "pages_label": paginator.pages_label(),
