@@ -179,45 +179,39 @@ def label_contains(text: str) -> Q:
     a label contains TEXT when one of its suffixes is in the range [TEXT, TEXT + DEL) of their
     byte-ordered index (migration 0010; labels are ASCII, all below DEL) — one index range, also in a
     prepared statement, where `LIKE 'TEXT%'` could use no index. The range is read first, on its own
-    (`few_with_label`): up to FEW_MATCHES suffixes, the cases are then read by id; more (a text most
-    labels share, "HCC-"), the range stays a sub-select, planned for that text, and the list is
+    (`_cases_with_label`): up to FEW_MATCHES suffixes, the cases are then read by id; more (a text
+    most labels share, "HCC-"), the range stays a sub-select, planned for that text, and the list is
     read in its own order until a page is full. A shorter text, and SQLite, use `icontains`: read
     in the list's order, a page fills after a few rows."""
-    if not _by_suffix(text):
+    found = _cases_with_label(text)
+    return found if isinstance(found, Q) else _with_ids(found)
+
+
+def _cases_with_label(text: str) -> list[int] | Q:
+    """The ids of the cases whose label contains `text` when they are few (at most FEW_MATCHES
+    suffixes hold it), else the condition that selects them. The range is read on its own, planned
+    once per connection (PostgreSQL plans again, for each text, a statement whose range only it can
+    see: 0.4 ms per keystroke at 100,000 cases, more than the search itself)."""
+    if connection.vendor != "postgresql" or len(text) < SUFFIX_SEARCH_FROM:
         return Q(label__icontains=text)
-    few = few_with_label(text)
-    if few is not None:
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [few]))
-    return _suffix_range(text)
-
-
-def _by_suffix(text: str) -> bool:
-    return connection.vendor == "postgresql" and len(text) >= SUFFIX_SEARCH_FROM
-
-
-def _suffix_range(text: str) -> Q:
     start = text.upper()
-    return Q(pk__in=RawSQL(_suffix_range_sql(), [start, start + "\x7f"]))
-
-
-def few_with_label(text: str) -> list[int] | None:
-    """The ids of the cases whose label contains `text` (PostgreSQL, SUFFIX_SEARCH_FROM characters or
-    more), when they are few: at most FEW_MATCHES suffixes hold it; None when more do. One index
-    range, planned once per connection (PostgreSQL plans again, for each text, a statement whose
-    range only it can see: 0.4 ms per keystroke at 100,000 cases, more than the search itself)."""
-    start = text.upper()
+    bounds = [start, start + "\x7f"]
     with connection.cursor() as cursor:
-        cursor.execute(f"{_suffix_range_sql()} LIMIT %s", [start, start + "\x7f", FEW_MATCHES + 1])
+        cursor.execute(f"{_suffix_range_sql()} LIMIT %s", [*bounds, FEW_MATCHES + 1])
         matches = cursor.fetchall()
     if len(matches) > FEW_MATCHES:
-        return None
+        return Q(pk__in=RawSQL(_suffix_range_sql(), bounds))
     return sorted({case_id for (case_id,) in matches})  # a label may hold the text twice
 
 
+def _with_ids(ids: list[int]) -> Q:
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+
+
 class FoundCases:
-    """The cases a label search found (`few_with_label`), with the list's other filters and order,
-    read a page at a time by one statement written once per filter and sort: composing the list's
-    query with the ORM took twice as long as running it (docs/performance.md). A sequence for
+    """The cases a label search found by id (`_cases_with_label`), with the list's other filters and
+    order, read a page at a time by one statement written once per filter and sort: composing the
+    list's query with the ORM took twice as long as running it (docs/performance.md). A sequence for
     CappedPaginator (slicing reads a page; `count()` counts at most FEW_MATCHES rows).
 
     Only for the filters that are plain columns (status, TACE verdict); "needs discussion" reads
@@ -225,45 +219,42 @@ class FoundCases:
 
     def __init__(self, ids: list[int], filters: dict[str, Any], sort: str, columns: Sequence[Any]) -> None:
         q = connection.ops.quote_name
-        self._table = q(Case._meta.db_table)
-        conditions, self._params = [f"{self._table}.{q('id')} = ANY(%s)"], [ids]
+        table = q(Case._meta.db_table)
+        conditions, self._params = [f"{table}.{q('id')} = ANY(%s)"], [ids]
         for name in ("status", "verdict"):
             value = filters[name]
             if value and (name != "status" or value in Status.values):
-                conditions.append(f"{self._table}.{q(name)} = %s")
+                conditions.append(f"{table}.{q(name)} = %s")
                 self._params.append(value)
-        self._where = " AND ".join(conditions)
-        order = []
-        for field in ordering(sort):
-            direction = "DESC" if field.startswith("-") else "ASC"
-            order.append(f"{self._table}.{q(_column(field.lstrip('-')))} {direction}")
-        self._order = ", ".join(order)
-        self._columns = columns
+        where = " AND ".join(conditions)
+        order = ", ".join(
+            f"{table}.{q(_column(field.lstrip('-')))} {'DESC' if field.startswith('-') else 'ASC'}"
+            for field in ordering(sort)
+        )
+        extra = [column.sql() for column in columns]  # other apps' columns, for the rows shown
+        select = [f"{table}.{q(_column(name))}" for name in ROW_COLUMNS] + [f"({sql})" for sql, _ in extra]
+        self._extra_params = [param for _, values in extra for param in values]
+        self._names = [column.name for column in columns]
+        self._count_sql = f"SELECT COUNT(*) FROM {table} WHERE {where}"
+        self._page_sql = (
+            f"SELECT {', '.join(select)} FROM {table} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
 
     def count(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {self._table} WHERE {self._where}", self._params)
+            cursor.execute(self._count_sql, self._params)
             return int(cursor.fetchone()[0])
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, rows: slice) -> list[Case]:
-        q = connection.ops.quote_name
-        start, stop = rows.start or 0, rows.stop
-        extra = [column.sql() for column in self._columns]
-        select = [f"{self._table}.{q(_column(name))}" for name in ROW_COLUMNS]
-        select += [f"({sql})" for sql, _ in extra]
-        params = [param for _, values in extra for param in values] + self._params
-        sql = f"SELECT {', '.join(select)} FROM {self._table} WHERE {self._where} ORDER BY {self._order} LIMIT %s OFFSET %s"
+        start = rows.start or 0
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, stop - start, start])
+            cursor.execute(self._page_sql, [*self._extra_params, *self._params, rows.stop - start, start])
             found = cursor.fetchall()
         cases = []
         for row in found:
             case = Case.from_db(connection.alias, list(ROW_COLUMNS), row[: len(ROW_COLUMNS)])
-            for column, value in zip(self._columns, row[len(ROW_COLUMNS) :], strict=True):
-                setattr(case, column.name, value)
+            for name, value in zip(self._names, row[len(ROW_COLUMNS) :], strict=True):
+                setattr(case, name, value)
             cases.append(case)
         return cases
 
@@ -275,17 +266,12 @@ def _column(name: str) -> str:
 def found_by_id(filters: dict[str, Any], sort: str, columns: Sequence[Any]) -> FoundCases | Q | None:
     """For a label search: the cases found, when few and filtered by plain columns only (FoundCases);
     else the search's condition for `matching` (Q), worked out once; None without a search."""
-    text = filters["q"]
-    if not text:
+    if not filters["q"]:
         return None
-    if not _by_suffix(text):
-        return Q(label__icontains=text)
-    few = few_with_label(text)
-    if few is None:
-        return _suffix_range(text)
-    if filters["discuss"]:
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [few]))
-    return FoundCases(few, filters, sort, columns)
+    found = _cases_with_label(filters["q"])
+    if isinstance(found, Q):
+        return found
+    return _with_ids(found) if filters["discuss"] else FoundCases(found, filters, sort, columns)
 
 
 @functools.cache

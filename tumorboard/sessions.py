@@ -64,10 +64,15 @@ KEY_LENGTH = 40  # the session table's key column
 RANDOM_CHARACTERS = 32  # as Django's keys: 32 of 36 characters, 165 bits
 
 
+def _is_user_id(text: str) -> bool:
+    """Digits that fit a key beside its random characters (at most 9: 40 - 9 - 1 ≥ 30 random)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
 def _user_in(key: str) -> int | None:
     """The user id a session key starts with ("42-…"), if any."""
     head, dash, _ = key.partition("-")
-    return int(head) if dash and head.isascii() and head.isdigit() and len(head) <= 9 else None
+    return int(head) if dash and _is_user_id(head) else None
 
 
 class SessionStore(DatabaseSessionStore):
@@ -104,7 +109,7 @@ class SessionStore(DatabaseSessionStore):
         """ "42-" for a session signed in as user 42 (from the data in memory; nothing is loaded)."""
         data = getattr(self, "_session_cache", None) or {}
         user_id = data.get(SESSION_KEY)
-        if isinstance(user_id, str) and user_id.isascii() and user_id.isdigit() and len(user_id) <= 9:
+        if isinstance(user_id, str) and _is_user_id(user_id):
             return f"{user_id}-"
         return ""
 

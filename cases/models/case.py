@@ -184,7 +184,7 @@ class LabelSuffix(models.Model):
 
     A label contains the searched text exactly when one of its suffixes starts with it, and the
     suffixes starting with a text are one range of a B-tree ordered by bytes (migration 0010): the
-    worklist's search costs the same at 100 or 1,000,000 cases (cases/worklist.py `matching`). A
+    worklist's search costs the same at 100 or 1,000,000 cases (cases/worklist.py `label_contains`). A
     trigram index did not: labels share their letters and numbering ("HCC-2024-"), so the trigrams of
     a label typed from its start are in nearly every row (docs/performance.md).
     """
